@@ -1,0 +1,92 @@
+package io.github.dialpadwebhooks.http;
+
+import java.util.Locale;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Two fixes at the HTTP layer, installed on the webhook server's Vert.x router before the routes start.
+ * <ul>
+ * <li>Dialpad does not document its Content-Type. A form content type would make Vert.x decode the body as form
+ * fields (refusing long ones with a bare 400, or keeping nothing for multipart), so on the webhook paths the body is
+ * always taken as raw bytes: the content type is replaced by {@code application/octet-stream} before the body
+ * handler runs.</li>
+ * <li>The answers that would otherwise come from Vert.x as plain text get the routes' JSON error body: 405 for
+ * another method than POST (with {@code Allow: POST}) and 413 for a declared Content-Length over the limit. (A
+ * chunked body over the limit is still cut off by Vert.x's own 413.)</li>
+ * </ul>
+ */
+public final class WebhookHttpGuard extends EventNotifierSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookHttpGuard.class);
+
+    private final String pathPrefix;
+    private volatile boolean installed;
+
+    public WebhookHttpGuard(String pathPrefix) {
+        this.pathPrefix = pathPrefix;
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return !installed && (event instanceof CamelEvent.CamelContextRoutesStartingEvent
+                || event instanceof CamelEvent.CamelContextStartedEvent);
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        install(((CamelEvent.CamelContextEvent) event).getContext());
+    }
+
+    private synchronized void install(CamelContext context) {
+        if (installed) {
+            return;
+        }
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context);
+        if (router == null) {
+            return;
+        }
+        Long limit = router.getServer() == null ? null : router.getServer().getMaxBodySize();
+        long maxBodySize = limit == null || limit <= 0 ? Long.MAX_VALUE : limit;
+        router.route(pathPrefix + "*").order(-1000).handler(ctx -> guard(ctx, maxBodySize));
+        installed = true;
+        LOG.debug("Webhook HTTP guard installed on {}", router.getName());
+    }
+
+    private static void guard(RoutingContext ctx, long maxBodySize) {
+        if (ctx.request().method() != HttpMethod.POST) {
+            ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+            jsonError(ctx, 405, "method_not_allowed", "webhooks are delivered with POST");
+            return;
+        }
+        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && length.length() < 19 && length.chars().allMatch(Character::isDigit)
+                && Long.parseLong(length) > maxBodySize) {
+            jsonError(ctx, 413, "body_too_large", "the body is larger than " + maxBodySize + " bytes");
+            return;
+        }
+        String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType != null) {
+            String lower = contentType.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("application/x-www-form-urlencoded") || lower.startsWith("multipart/")) {
+                ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
+            }
+        }
+        ctx.next();
+    }
+
+    private static void jsonError(RoutingContext ctx, int status, String error, String detail) {
+        ctx.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end("{\"error\":\"" + error + "\",\"detail\":\"" + detail + "\"}");
+    }
+}

@@ -1,0 +1,108 @@
+package io.github.dialpadwebhooks.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.regex.Pattern;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Dialpad's signature scheme: the whole body is a compact JWS ({@code header.claims.signature}) signed with HS256, the
+ * key being the webhook secret's UTF-8 bytes. Only {@code alg: HS256} is accepted: {@code none}, other HMAC sizes and
+ * asymmetric algorithms (key confusion) are refused. The JDK's {@link Mac} does the HMAC; the comparison is constant
+ * time on the base64url text, so a signature has exactly one accepted spelling.
+ */
+final class Hs256Jwt {
+
+    /** Three base64url segments; the signature may be empty (an unsigned token, refused when a secret is set). */
+    static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+
+    private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
+    private static final Base64.Encoder B64URL_NOPAD = Base64.getUrlEncoder().withoutPadding();
+
+    private final String headerPart;
+    private final String claimsPart;
+    private final String signaturePart;
+
+    private Hs256Jwt(String headerPart, String claimsPart, String signaturePart) {
+        this.headerPart = headerPart;
+        this.claimsPart = claimsPart;
+        this.signaturePart = signaturePart;
+    }
+
+    static boolean looksLikeJwt(String text) {
+        return COMPACT.matcher(text).matches();
+    }
+
+    static Hs256Jwt split(String compact) {
+        int first = compact.indexOf('.');
+        int second = compact.indexOf('.', first + 1);
+        return new Hs256Jwt(compact.substring(0, first), compact.substring(first + 1, second),
+                compact.substring(second + 1));
+    }
+
+    /** The decoded header, which must be a JSON object. */
+    JsonNode header(StrictJson json) {
+        JsonNode header = json.parseObject(decode(headerPart, "header"), "JWT header");
+        return header;
+    }
+
+    /** The decoded claims bytes (the event), not yet parsed. */
+    byte[] claimsBytes() {
+        return decode(claimsPart, "claims");
+    }
+
+    /**
+     * Checks the header and signature against the secret; throws a 401 rejection when they do not hold. The header
+     * must already have been decoded (a header that is not JSON is a 400, not a 401).
+     */
+    void verify(JsonNode header, byte[] secret) {
+        JsonNode alg = header.get("alg");
+        if (alg == null || !alg.isTextual()) {
+            throw WebhookRejectedException.unauthorized("invalid_signature", "JWT header has no alg");
+        }
+        if (!"HS256".equals(alg.textValue())) {
+            throw WebhookRejectedException.unauthorized("invalid_signature",
+                    "JWT alg must be HS256, not " + printable(alg.textValue()));
+        }
+        if (header.has("crit")) {
+            throw WebhookRejectedException.unauthorized("invalid_signature", "JWT crit header is not supported");
+        }
+        if (signaturePart.isEmpty()) {
+            throw WebhookRejectedException.unauthorized("invalid_signature", "JWT is not signed");
+        }
+        byte[] expected = B64URL_NOPAD.encode(hmacSha256(secret,
+                (headerPart + '.' + claimsPart).getBytes(StandardCharsets.US_ASCII)));
+        if (!MessageDigest.isEqual(expected, signaturePart.getBytes(StandardCharsets.US_ASCII))) {
+            throw WebhookRejectedException.unauthorized("invalid_signature", "JWT signature does not match");
+        }
+    }
+
+    static byte[] hmacSha256(byte[] key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    private static byte[] decode(String part, String what) {
+        try {
+            return B64URL.decode(part);
+        } catch (IllegalArgumentException e) {
+            throw WebhookRejectedException.badRequest("invalid_jwt", "JWT " + what + " is not base64url");
+        }
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 20 ? s.substring(0, 20) + "..." : s;
+        return cut.replaceAll("[^A-Za-z0-9_.-]", "?");
+    }
+}
