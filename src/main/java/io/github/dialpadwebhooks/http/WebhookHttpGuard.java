@@ -50,7 +50,9 @@ public final class WebhookHttpGuard extends EventNotifierSupport {
         if (installed) {
             return;
         }
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context);
+        // the webhook (main) server's router, whatever port it listens on; not the management server's
+        VertxPlatformHttpRouter router = context.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
+                .filter(VertxPlatformHttpRouter::isMainServer).findFirst().orElse(null);
         if (router == null) {
             return;
         }

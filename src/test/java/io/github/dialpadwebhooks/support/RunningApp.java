@@ -30,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
 
     private final Map<String, String> properties = new LinkedHashMap<>();
+    private String databaseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Main main;
     private int port;
@@ -51,6 +52,12 @@ public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
+    /** Connect through another URL (e.g. a {@link TcpProxy}) instead of the test database's own. */
+    public RunningApp withDatabaseUrl(String url) {
+        this.databaseUrl = url;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         start();
@@ -65,7 +72,7 @@ public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
         port = freePort();
         managementPort = freePort();
         main = Application.create();
-        main.addOverrideProperty("database.url", TestDatabase.get().jdbcUrl());
+        main.addOverrideProperty("database.url", databaseUrl != null ? databaseUrl : TestDatabase.get().jdbcUrl());
         main.addOverrideProperty("camel.server.port", Integer.toString(port));
         main.addOverrideProperty("camel.management.port", Integer.toString(managementPort));
         main.addOverrideProperty("dialpad.webhook-secret", "");

@@ -1,0 +1,67 @@
+package io.github.dialpadwebhooks.ingest;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.github.dialpadwebhooks.support.DialpadSigner;
+import io.github.dialpadwebhooks.support.RunningApp;
+import io.github.dialpadwebhooks.support.Samples;
+import io.github.dialpadwebhooks.support.Sql;
+import io.github.dialpadwebhooks.support.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Dialpad may deliver one event twice, even concurrently: one row, one 202, every other answer 200 duplicate. */
+class IdempotencyTest {
+
+    static final String SECRET = "s3cret";
+
+    @RegisterExtension
+    static RunningApp app = RunningApp.withProperty("dialpad.webhook-secret", SECRET);
+
+    @BeforeEach
+    void cleanTables() {
+        TestDatabase.get().truncateAll();
+    }
+
+    @Test
+    void should_store_one_row_and_answer_one_202_for_50_concurrent_deliveries() throws Exception {
+        String body = DialpadSigner.sign(Samples.text("call-hangup.json"), SECRET);
+        int deliveries = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(deliveries);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+        try {
+            for (int i = 0; i < deliveries; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return app.post("/webhooks/dialpad", body);
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            for (Future<HttpResponse<String>> f : futures) {
+                HttpResponse<String> response = f.get();
+                statuses.add(response.statusCode());
+                ids.add(NormalisationTest.body(response).get("id").asText());
+            }
+
+            assertThat(statuses).filteredOn(s -> s == 202).hasSize(1);
+            assertThat(statuses).filteredOn(s -> s == 200).hasSize(deliveries - 1);
+            assertThat(ids).containsOnly(ids.get(0));
+            assertThat(Sql.count("SELECT count(*) FROM webhook_events")).isEqualTo(1);
+            assertThat(Sql.value("SELECT id::text FROM webhook_events")).isEqualTo(ids.get(0));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
