@@ -42,7 +42,9 @@ CREATE TABLE calls (
     ended_at            timestamptz,
     duration_ms         double precision,
     recording_url       text,
+    recording_event_at  timestamptz,   -- event_timestamp of the event recording_url came from (earliest wins)
     voicemail_url       text,
+    voicemail_event_at  timestamptz,
     master_call_id      bigint,
     entry_point_call_id bigint,
     last_state          text,

@@ -10,6 +10,7 @@ import io.github.dialpadwebhooks.ingest.VerifyAndNormaliseWebhook;
 import io.github.dialpadwebhooks.ingest.WebhookFailureResponse;
 import io.github.dialpadwebhooks.ingest.WebhookReceipt;
 import io.github.dialpadwebhooks.ingest.WebhookSecrets;
+import io.github.dialpadwebhooks.processing.EventBatches;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -39,10 +40,32 @@ public class AppConfiguration implements CamelConfiguration {
 
         context.getManagementStrategy().addEventNotifier(new WebhookHttpGuard("/webhooks/"));
 
+        // the claim token is written into the processing SQL, so it is held to a safe alphabet
+        String instanceId = properties.resolveProperty("processor.instance-id").filter(s -> !s.isBlank())
+                .orElseGet(AppConfiguration::newInstanceId);
+        if (!instanceId.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new IllegalArgumentException("processor.instance-id may only hold letters, digits, '.', '_', '-'");
+        }
+        properties.addOverrideProperty("processor.instance-id", instanceId);
+        context.getRegistry().bind("eventBatches", new EventBatches());
+
         WebhookSecrets secrets = new WebhookSecrets(key -> resolve(properties, key));
         context.getRegistry().bind("verifyAndNormaliseWebhook", new VerifyAndNormaliseWebhook(secrets));
         context.getRegistry().bind("webhookReceipt", new WebhookReceipt());
         context.getRegistry().bind("webhookFailureResponse", new WebhookFailureResponse());
+    }
+
+    /** Unique per process and per Camel context: host, pid and a random suffix. */
+    static String newInstanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "host";
+        }
+        host = host.replaceAll("[^A-Za-z0-9.-]", "-");
+        return (host.length() > 40 ? host.substring(0, 40) : host) + "-" + ProcessHandle.current().pid() + "-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static Optional<String> resolve(PropertiesComponent properties, String key) {

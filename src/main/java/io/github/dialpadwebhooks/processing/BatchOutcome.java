@@ -1,0 +1,107 @@
+package io.github.dialpadwebhooks.processing;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * How each claimed event of a batch ended: {@code processed}, {@code skipped} (no handler) or {@code failed} (with the
+ * error). The consumer's {@code onConsume} statement records it in one round trip, as JSON.
+ */
+public final class BatchOutcome {
+
+    public static final String PROCESSED = "processed";
+    public static final String SKIPPED = "skipped";
+    public static final String FAILED = "failed";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int MAX_ERROR_LENGTH = 2000;
+
+    private final Map<UUID, Map<String, Object>> outcomes = new LinkedHashMap<>();
+
+    public static BatchOutcome empty() {
+        return new BatchOutcome();
+    }
+
+    public static BatchOutcome of(Collection<UUID> ids, String outcome) {
+        BatchOutcome result = new BatchOutcome();
+        ids.forEach(id -> result.put(id, outcome, null, null));
+        return result;
+    }
+
+    public static BatchOutcome failed(Collection<UUID> ids, Throwable error) {
+        BatchOutcome result = new BatchOutcome();
+        String errorClass = error == null ? null : error.getClass().getName();
+        String message = error == null ? "unknown error" : describe(error);
+        ids.forEach(id -> result.put(id, FAILED, errorClass, message));
+        return result;
+    }
+
+    public BatchOutcome merge(BatchOutcome other) {
+        if (other != null) {
+            outcomes.putAll(other.outcomes);
+        }
+        return this;
+    }
+
+    private void put(UUID id, String outcome, String errorClass, String error) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", id.toString());
+        row.put("outcome", outcome);
+        row.put("error_class", errorClass);
+        row.put("error", error);
+        outcomes.put(id, row);
+    }
+
+    public int count(String outcome) {
+        return (int) outcomes.values().stream().filter(r -> outcome.equals(r.get("outcome"))).count();
+    }
+
+    public int getSize() {
+        return outcomes.size();
+    }
+
+    public int getProcessed() {
+        return count(PROCESSED);
+    }
+
+    public int getSkipped() {
+        return count(SKIPPED);
+    }
+
+    public int getFailed() {
+        return count(FAILED);
+    }
+
+    /** {@code [{"id": ..., "outcome": ..., "error_class": ..., "error": ...}, ...]} for jsonb_to_recordset. */
+    public String getJson() {
+        try {
+            return MAPPER.writeValueAsString(new ArrayList<>(outcomes.values()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The innermost cause's message: for SQL failures, PostgreSQL's own text (e.g. a trigger's RAISE). */
+    static String describe(Throwable error) {
+        Throwable root = error;
+        List<Throwable> seen = new ArrayList<>();
+        while (root.getCause() != null && !seen.contains(root.getCause())) {
+            seen.add(root);
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.length() > MAX_ERROR_LENGTH ? message.substring(0, MAX_ERROR_LENGTH) : message;
+    }
+
+    @Override
+    public String toString() {
+        return "processed=" + getProcessed() + " skipped=" + getSkipped() + " failed=" + getFailed();
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.dialpadwebhooks.support;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Puts events straight into webhook_events (the four columns a valid unprocessed event needs, as SPEC section 4
+ * promises) and waits for the processing routes to finish them.
+ */
+public final class Events {
+
+    private Events() {
+    }
+
+    public record Event(String appId, String eventType, String dialpadEventId, String payloadJson) {
+    }
+
+    public static void insert(String eventType, String dialpadEventId, String payloadJson) {
+        insert(List.of(new Event("default", eventType, dialpadEventId, payloadJson)));
+    }
+
+    /** Inserts in one transaction, so the processor sees the events together (one batch where they fit). */
+    public static void insert(List<Event> events) {
+        try (Connection c = TestDatabase.get().connect();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_events "
+                        + "(app_id, event_type, dialpad_event_id, payload) VALUES (?, ?, ?, CAST(? AS jsonb))")) {
+            c.setAutoCommit(false);
+            for (Event e : events) {
+                ps.setString(1, e.appId());
+                ps.setString(2, e.eventType());
+                ps.setString(3, e.dialpadEventId());
+                ps.setString(4, e.payloadJson());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static long unprocessed() {
+        return Sql.count("SELECT count(*) FROM webhook_events WHERE processed_at IS NULL");
+    }
+
+    /** Waits until every event has an outcome (processed, skipped or dead-lettered). */
+    public static void awaitAllProcessed(Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> unprocessed() == 0);
+    }
+
+    public static void awaitAllProcessed() {
+        awaitAllProcessed(Duration.ofSeconds(20));
+    }
+}
