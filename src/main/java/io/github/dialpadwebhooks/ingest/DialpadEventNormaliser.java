@@ -68,7 +68,7 @@ public final class DialpadEventNormaliser {
                 originalJson);
     }
 
-    static String callEventType(String state) {
+    public static String callEventType(String state) {
         if (RING_STATES.contains(state)) {
             return "call.ring";
         }
