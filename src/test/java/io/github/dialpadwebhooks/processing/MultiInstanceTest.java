@@ -1,0 +1,112 @@
+package io.github.dialpadwebhooks.processing;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.github.dialpadwebhooks.support.Events;
+import io.github.dialpadwebhooks.support.RunningApp;
+import io.github.dialpadwebhooks.support.Sql;
+import io.github.dialpadwebhooks.support.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Several instances on one database: two Camel contexts (each the whole application) drain the same events. Every
+ * event is claimed exactly once (attempts = 1: no event was ever held by both), every row is right, and both
+ * instances did part of the work.
+ */
+class MultiInstanceTest {
+
+    static RunningApp first;
+    static RunningApp second;
+
+    @BeforeAll
+    static void start() throws Exception {
+        first = RunningApp.withProperty("processor.poll-delay-ms", "10").and("processor.batch-size", "100");
+        second = RunningApp.withProperty("processor.poll-delay-ms", "10").and("processor.batch-size", "100");
+        first.start();
+        second.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        first.stop();
+        second.stop();
+    }
+
+    @BeforeEach
+    void cleanTables() {
+        TestDatabase.get().truncateAll();
+    }
+
+    @Test
+    void should_drain_5000_events_with_two_instances_each_event_claimed_once() {
+        int calls = 1000;
+        List<Events.Event> events = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            long callId = 7_200_000_000_000_000L + i;
+            long t = 1_731_600_000_000L + i * 1000L;
+            events.add(callEvent("call.ring", callId, "ringing", t, "\"date_started\":" + t));
+            events.add(callEvent("call.started", callId, "connected", t + 100,
+                    "\"date_started\":" + t + ",\"date_connected\":" + (t + 100)));
+            events.add(callEvent("call.ended", callId, "hangup", t + 500, "\"date_started\":" + t
+                    + ",\"date_connected\":" + (t + 100) + ",\"date_ended\":" + (t + 500) + ",\"duration\":400.5"));
+            events.add(callEvent("call.recording.completed", callId, "recording", t + 600,
+                    "\"recording_details\":[{\"url\":\"https://dialpad.example/r/" + i + "\"}]"));
+            events.add(new Events.Event("default", "sms.received", "sms:" + i, "{\"id\":" + (8_200_000_000_000_000L + i)
+                    + ",\"direction\":\"inbound\",\"message_status\":\"pending\",\"created_date\":" + t
+                    + ",\"event_timestamp\":" + t + ",\"from_number\":\"+15550001\",\"to_number\":[\"+15550002\"],"
+                    + "\"text\":\"hi " + i + "\"}"));
+        }
+        Events.insert(events);
+
+        Events.awaitAllProcessed(Duration.ofSeconds(60));
+
+        assertThat(Sql.count("SELECT count(*) FROM webhook_events WHERE outcome = 'processed'")).isEqualTo(5000);
+        assertThat(Sql.count("SELECT count(*) FROM webhook_events WHERE attempts <> 1")).isZero();
+        assertThat(Sql.count("SELECT count(DISTINCT claimed_by) FROM webhook_events")).isEqualTo(2);
+        Map<String, Object> summary = Sql.rows("SELECT count(*) AS calls, "
+                + "count(*) FILTER (WHERE status = 'ended' AND ended_at - started_at = interval '500 ms' "
+                + "AND answered_at - started_at = interval '100 ms' AND duration_ms = 400.5 "
+                + "AND recording_url = 'https://dialpad.example/r/' || (dialpad_call_id - 7200000000000000) "
+                + "AND last_state = 'recording') AS correct FROM calls").get(0);
+        assertThat(summary.get("calls")).isEqualTo(1000L);
+        assertThat(summary.get("correct")).isEqualTo(1000L);
+        assertThat(Sql.count("SELECT count(*) FROM messages WHERE status = 'pending' AND to_number = '{+15550002}'"))
+                .isEqualTo(1000);
+    }
+
+    @Test
+    void should_take_back_an_abandoned_claim_once_its_lease_expires() {
+        Events.insert("call.ring", "abandoned", "{\"call_id\":7300000000000001,\"state\":\"ringing\","
+                + "\"direction\":\"inbound\",\"event_timestamp\":1731600000000}");
+        // an instance claimed it and died: its lease runs 1.5 s more, then anyone may take the event again
+        Sql.execute("UPDATE webhook_events SET claimed_by = 'dead-instance', claimed_at = now(), attempts = 1, "
+                + "available_at = clock_timestamp() + interval '1500 ms'");
+        OffsetDateTime leaseEnd = (OffsetDateTime) Sql.rows("SELECT available_at FROM webhook_events").get(0)
+                .get("available_at");
+
+        Events.awaitAllProcessed(Duration.ofSeconds(20));
+
+        Map<String, Object> row = Sql.rows("SELECT processed_at, outcome, attempts, claimed_by FROM webhook_events")
+                .get(0);
+        assertThat((OffsetDateTime) row.get("processed_at")).isAfterOrEqualTo(leaseEnd);
+        assertThat(row.get("outcome")).isEqualTo("processed");
+        assertThat(row.get("attempts")).isEqualTo(2);
+        assertThat(row.get("claimed_by")).isNotEqualTo("dead-instance");
+        assertThat(Sql.value("SELECT status FROM calls WHERE dialpad_call_id = 7300000000000001")).isEqualTo("ringing");
+    }
+
+    private static Events.Event callEvent(String type, long callId, String state, long t, String extra) {
+        return new Events.Event("default", type, "call:" + callId + ":" + state, "{\"call_id\":" + callId
+                + ",\"state\":\"" + state + "\",\"direction\":\"inbound\",\"event_timestamp\":" + t
+                + ",\"external_number\":\"+15550001\",\"internal_number\":\"+15550002\"," + extra + "}");
+    }
+}
