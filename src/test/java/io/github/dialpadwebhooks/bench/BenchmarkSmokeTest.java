@@ -1,0 +1,27 @@
+package io.github.dialpadwebhooks.bench;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The benchmarks in a few seconds, so CI knows they still run. Their figures here mean nothing. */
+class BenchmarkSmokeTest {
+
+    @Test
+    void should_run_the_drain_benchmark() throws Exception {
+        List<DrainBenchmark.Result> results = DrainBenchmark.run(2_000, 1, Map.of());
+
+        assertThat(results).hasSize(1);
+        assertThat(results.get(0).eventsPerSecond()).isPositive();
+    }
+
+    @Test
+    void should_run_the_latency_benchmark() throws Exception {
+        Map<String, Object> figures = LatencyBenchmark.run(50, 2, Map.of("processor.poll-delay-ms", "50"));
+
+        assertThat(figures.get("events")).isEqualTo(100L);
+    }
+}

@@ -1,0 +1,26 @@
+package io.github.dialpadwebhooks.bench;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmarks at full size: {@code mvn test -Pbench} (not part of {@code mvn test}). Sizes can be changed with
+ * -Dbench.drain.events, -Dbench.drain.runs, -Dbench.latency.rate, -Dbench.latency.seconds.
+ */
+@Tag("benchmark")
+class BenchmarksTest {
+
+    @Test
+    void drain() throws Exception {
+        DrainBenchmark.run(Integer.getInteger("bench.drain.events", 100_000),
+                Integer.getInteger("bench.drain.runs", 3), Map.of());
+    }
+
+    @Test
+    void latency() throws Exception {
+        LatencyBenchmark.run(Integer.getInteger("bench.latency.rate", 50),
+                Integer.getInteger("bench.latency.seconds", 30), Map.of());
+    }
+}

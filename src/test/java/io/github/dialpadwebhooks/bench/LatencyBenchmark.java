@@ -1,0 +1,79 @@
+package io.github.dialpadwebhooks.bench;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.dialpadwebhooks.support.Events;
+import io.github.dialpadwebhooks.support.RunningApp;
+import io.github.dialpadwebhooks.support.Sql;
+import io.github.dialpadwebhooks.support.TestDatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End-to-end latency: webhooks posted over HTTP at a steady rate while the processor runs; latency is
+ * processed_at - received_at of each event (both the database's clock), reported as percentiles.
+ */
+public final class LatencyBenchmark {
+
+    private LatencyBenchmark() {
+    }
+
+    public static Map<String, Object> run(int ratePerSecond, int seconds, Map<String, String> properties)
+            throws Exception {
+        System.out.println("latency benchmark: " + ratePerSecond + " events/s for " + seconds + " s, " + properties);
+        System.out.println(Machine.describe());
+        RunningApp app = RunningApp.create();
+        properties.forEach(app::and);
+        app.start();
+        ExecutorService senders = Executors.newFixedThreadPool(16);
+        try {
+            TestDatabase.get().truncateAll();
+            AtomicLong next = new AtomicLong(9_100_000_000_000_000L);
+            List<Future<HttpResponse<String>>> responses = new ArrayList<>();
+            long intervalNanos = 1_000_000_000L / ratePerSecond;
+            long startNanos = System.nanoTime();
+            int total = ratePerSecond * seconds;
+            for (int i = 0; i < total; i++) {
+                long due = startNanos + i * intervalNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                long callId = next.incrementAndGet();
+                String body = "{\"call_id\":" + callId + ",\"state\":\"ringing\",\"direction\":\"inbound\","
+                        + "\"event_timestamp\":" + System.currentTimeMillis() + ",\"external_number\":\"+15550001\","
+                        + "\"internal_number\":\"+15550002\",\"date_started\":" + System.currentTimeMillis() + "}";
+                responses.add(senders.submit(() -> app.post("/webhooks/dialpad", body)));
+            }
+            long accepted = 0;
+            for (Future<HttpResponse<String>> f : responses) {
+                accepted += f.get().statusCode() == 202 ? 1 : 0;
+            }
+            Events.awaitAllProcessed(Duration.ofMinutes(2));
+            Map<String, Object> figures = Sql.rows("SELECT count(*) AS events, "
+                    + "round(1000 * extract(epoch FROM percentile_cont(0.5) WITHIN GROUP "
+                    + "(ORDER BY processed_at - received_at))) AS p50_ms, "
+                    + "round(1000 * extract(epoch FROM percentile_cont(0.99) WITHIN GROUP "
+                    + "(ORDER BY processed_at - received_at))) AS p99_ms, "
+                    + "round(1000 * extract(epoch FROM max(processed_at - received_at))) AS max_ms "
+                    + "FROM webhook_events").get(0);
+            assertThat(accepted).isEqualTo(total);
+            assertThat(figures.get("events")).isEqualTo((long) total);
+            System.out.printf("latency (received -> projected) at %d events/s: p50 %s ms, p99 %s ms, max %s ms "
+                    + "over %d events%n", ratePerSecond, figures.get("p50_ms"), figures.get("p99_ms"),
+                    figures.get("max_ms"), total);
+            return figures;
+        } finally {
+            senders.shutdownNow();
+            app.stop();
+        }
+    }
+}
