@@ -39,7 +39,7 @@ public final class DrainBenchmark {
                 Sql.execute("VACUUM ANALYZE webhook_events");
                 Object start = Sql.value("SELECT clock_timestamp()");
                 app.camelContext().getRouteController().startRoute("process-webhook-events");
-                Events.awaitAllProcessed(Duration.ofMinutes(10));
+                Events.awaitAllProcessed(Duration.ofMinutes(10), Duration.ofMillis(500));
                 app.camelContext().getRouteController().stopRoute("process-webhook-events");
                 double seconds = ((Number) Sql.value("SELECT extract(epoch FROM max(processed_at) - ?::timestamptz) "
                         + "FROM webhook_events", start.toString())).doubleValue();
