@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.github.dialpadwebhooks.admin.AdminAuthorization;
+import io.github.dialpadwebhooks.admin.AdminFailureResponse;
 import io.github.dialpadwebhooks.db.Database;
+import io.github.dialpadwebhooks.http.ManagementHttpEngine;
 import io.github.dialpadwebhooks.http.WebhookHttpGuard;
 import io.github.dialpadwebhooks.ingest.VerifyAndNormaliseWebhook;
 import io.github.dialpadwebhooks.ingest.WebhookFailureResponse;
@@ -48,6 +51,12 @@ public class AppConfiguration implements CamelConfiguration {
         }
         properties.addOverrideProperty("processor.instance-id", instanceId);
         context.getRegistry().bind("eventBatches", new EventBatches());
+
+        // the admin API: served on the management port, behind ADMIN_TOKEN when it is set
+        context.getRegistry().bind("managementHttpEngine", new ManagementHttpEngine());
+        context.getRegistry().bind("adminAuthorization",
+                new AdminAuthorization(properties.resolveProperty("admin.token").orElse("")));
+        context.getRegistry().bind("adminFailureResponse", new AdminFailureResponse());
 
         WebhookSecrets secrets = new WebhookSecrets(key -> resolve(properties, key));
         context.getRegistry().bind("verifyAndNormaliseWebhook", new VerifyAndNormaliseWebhook(secrets));

@@ -33,8 +33,9 @@ public final class EventBatches implements AggregationStrategy {
         return rows.stream().map(r -> r.get("id").toString()).collect(Collectors.joining(",", "{", "}"));
     }
 
-    public BatchOutcome outcome(EventGroup group, String outcome) {
-        return BatchOutcome.of(group.getIds(), outcome);
+    /** The group's outcome: what the failure handling decided, if a projection failed; else processed/skipped. */
+    public BatchOutcome outcome(EventGroup group, String outcome, BatchOutcome failureOutcome) {
+        return failureOutcome != null ? failureOutcome : BatchOutcome.of(group.getIds(), outcome);
     }
 
     public BatchOutcome failed(EventGroup group, Exception error) {
