@@ -24,6 +24,19 @@ public final class BatchOutcome {
     private static final int MAX_ERROR_LENGTH = 2000;
 
     private final Map<UUID, Map<String, Object>> outcomes = new LinkedHashMap<>();
+    private final List<EventGroup> retryOneByOne = new ArrayList<>();
+
+    /** A group that failed as a whole: no outcome yet, its events are to be tried again one by one. */
+    public static BatchOutcome retryOneByOne(EventGroup group) {
+        BatchOutcome result = new BatchOutcome();
+        result.retryOneByOne.addAll(group.getSingles());
+        return result;
+    }
+
+    /** The single-event groups still to try (from groups that failed as a whole). */
+    public List<EventGroup> getSinglesToRetry() {
+        return List.copyOf(retryOneByOne);
+    }
 
     public static BatchOutcome empty() {
         return new BatchOutcome();
@@ -43,9 +56,12 @@ public final class BatchOutcome {
         return result;
     }
 
+    /** Adds the other's outcomes; an event that has an outcome now is no longer waiting for a retry. */
     public BatchOutcome merge(BatchOutcome other) {
-        if (other != null) {
+        if (other != null && other != this) {
             outcomes.putAll(other.outcomes);
+            retryOneByOne.addAll(other.retryOneByOne);
+            retryOneByOne.removeIf(g -> outcomes.keySet().containsAll(g.getIds()));
         }
         return this;
     }
@@ -108,6 +124,7 @@ public final class BatchOutcome {
 
     @Override
     public String toString() {
-        return "processed=" + getProcessed() + " skipped=" + getSkipped() + " failed=" + getFailed();
+        return "processed=" + getProcessed() + " skipped=" + getSkipped() + " failed=" + getFailed()
+                + (retryOneByOne.isEmpty() ? "" : " to retry one by one=" + retryOneByOne.size());
     }
 }

@@ -38,6 +38,15 @@ public final class EventBatches implements AggregationStrategy {
         return failureOutcome != null ? failureOutcome : BatchOutcome.of(group.getIds(), outcome);
     }
 
+    public BatchOutcome retryOneByOne(EventGroup group) {
+        return BatchOutcome.retryOneByOne(group);
+    }
+
+    /** The batch's outcome after the one-by-one pass (the second split's result, or the batch itself if none). */
+    public BatchOutcome merge(BatchOutcome batch, Object secondPass) {
+        return secondPass instanceof BatchOutcome more ? batch.merge(more) : batch;
+    }
+
     public BatchOutcome failed(EventGroup group, Exception error) {
         return BatchOutcome.failed(group.getIds(), error);
     }

@@ -43,6 +43,9 @@ public final class TestDatabase {
     public static synchronized TestDatabase get() {
         if (instance == null) {
             instance = create();
+            // the app's own migrations, so a test can use the tables before (or without) starting the app
+            org.flywaydb.core.Flyway.configure().dataSource(instance.jdbcUrl(), null, null)
+                    .locations("classpath:db/migration").load().migrate();
             System.out.println("Test database: " + instance.source + ", " + instance.jdbcUrl());
         }
         return instance;
