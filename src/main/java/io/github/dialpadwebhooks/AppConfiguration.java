@@ -7,12 +7,14 @@ import java.util.Optional;
 import io.github.dialpadwebhooks.admin.AdminAuthorization;
 import io.github.dialpadwebhooks.admin.AdminFailureResponse;
 import io.github.dialpadwebhooks.db.Database;
+import io.github.dialpadwebhooks.db.DatabaseHealthCheck;
 import io.github.dialpadwebhooks.http.ManagementHttpEngine;
 import io.github.dialpadwebhooks.http.WebhookHttpGuard;
 import io.github.dialpadwebhooks.ingest.VerifyAndNormaliseWebhook;
 import io.github.dialpadwebhooks.ingest.WebhookFailureResponse;
 import io.github.dialpadwebhooks.ingest.WebhookReceipt;
 import io.github.dialpadwebhooks.ingest.WebhookSecrets;
+import io.github.dialpadwebhooks.ops.PipelineMetrics;
 import io.github.dialpadwebhooks.processing.EventBatches;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -40,8 +42,8 @@ public class AppConfiguration implements CamelConfiguration {
         context.addService(database, true, true);
         database.start();
         context.getRegistry().bind("dataSource", database.dataSource());
+        context.getRegistry().bind("databaseHealthCheck", new DatabaseHealthCheck(database));
 
-        context.getManagementStrategy().addEventNotifier(new WebhookHttpGuard("/webhooks/"));
 
         // the claim token is written into the processing SQL, so it is held to a safe alphabet
         String instanceId = properties.resolveProperty("processor.instance-id").filter(s -> !s.isBlank())
@@ -58,10 +60,14 @@ public class AppConfiguration implements CamelConfiguration {
                 new AdminAuthorization(properties.resolveProperty("admin.token").orElse("")));
         context.getRegistry().bind("adminFailureResponse", new AdminFailureResponse());
 
+        PipelineMetrics metrics = new PipelineMetrics(context, intProperty(properties, "processor.max-redeliveries", 3));
+        context.getRegistry().bind("pipelineMetrics", metrics);
+        context.getManagementStrategy().addEventNotifier(new WebhookHttpGuard("/webhooks/", metrics));
+
         WebhookSecrets secrets = new WebhookSecrets(key -> resolve(properties, key));
         context.getRegistry().bind("verifyAndNormaliseWebhook", new VerifyAndNormaliseWebhook(secrets));
-        context.getRegistry().bind("webhookReceipt", new WebhookReceipt());
-        context.getRegistry().bind("webhookFailureResponse", new WebhookFailureResponse());
+        context.getRegistry().bind("webhookReceipt", new WebhookReceipt(metrics));
+        context.getRegistry().bind("webhookFailureResponse", new WebhookFailureResponse(metrics));
     }
 
     /** Unique per process and per Camel context: host, pid and a random suffix. */

@@ -32,6 +32,8 @@ public final class Database extends ServiceSupport {
     private final Settings settings;
     private EmbeddedPostgres embedded;
     private HikariDataSource pool;
+    private volatile boolean migrated;
+    private volatile Thread migrationRetry;
 
     public Database(Settings settings) {
         this.settings = settings;
@@ -51,15 +53,61 @@ public final class Database extends ServiceSupport {
             LOG.info("Database: {}", url.redacted());
         }
         pool = new HikariDataSource(hikariConfig(url));
+        try {
+            migrate();
+        } catch (RuntimeException e) {
+            // the database is not there yet: start anyway (webhooks get 503, readiness is DOWN) and keep trying
+            LOG.warn("Database not reachable at start-up ({}); migrations will run as soon as it is",
+                    rootMessage(e));
+            migrationRetry = new Thread(this::retryMigrations, "database-migrations");
+            migrationRetry.setDaemon(true);
+            migrationRetry.start();
+        }
+    }
+
+    /** True once the Flyway migrations have run against the database (readiness depends on it). */
+    public boolean isMigrated() {
+        return migrated;
+    }
+
+    private void migrate() {
         Flyway.configure()
                 .dataSource(pool)
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+        migrated = true;
+    }
+
+    private void retryMigrations() {
+        while (!migrated && pool != null && !pool.isClosed()) {
+            try {
+                Thread.sleep(settings.connectionTimeout().toMillis() + 1000);
+                migrate();
+                LOG.info("Database reachable: migrations done");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.debug("Migrations still waiting for the database: {}", rootMessage(e));
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     @Override
     protected void doStop() {
+        if (migrationRetry != null) {
+            migrationRetry.interrupt();
+            migrationRetry = null;
+        }
         if (pool != null) {
             pool.close();
             pool = null;
@@ -102,6 +150,8 @@ public final class Database extends ServiceSupport {
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());
         config.setValidationTimeout(Math.min(1000, settings.connectionTimeout().toMillis()));
         config.addDataSourceProperty("ApplicationName", settings.applicationName());
+        // do not fail at start-up when the database is away: the service waits for it (readiness DOWN)
+        config.setInitializationFailTimeout(-1);
         return config;
     }
 }

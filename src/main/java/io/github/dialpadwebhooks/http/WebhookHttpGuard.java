@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.github.dialpadwebhooks.ops.PipelineMetrics;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -29,10 +30,12 @@ public final class WebhookHttpGuard extends EventNotifierSupport {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookHttpGuard.class);
 
     private final String pathPrefix;
+    private final PipelineMetrics metrics;
     private volatile boolean installed;
 
-    public WebhookHttpGuard(String pathPrefix) {
+    public WebhookHttpGuard(String pathPrefix, PipelineMetrics metrics) {
         this.pathPrefix = pathPrefix;
+        this.metrics = metrics;
     }
 
     @Override
@@ -58,13 +61,14 @@ public final class WebhookHttpGuard extends EventNotifierSupport {
         }
         Long limit = router.getServer() == null ? null : router.getServer().getMaxBodySize();
         long maxBodySize = limit == null || limit <= 0 ? Long.MAX_VALUE : limit;
-        router.route(pathPrefix + "*").order(-1000).handler(ctx -> guard(ctx, maxBodySize));
+        router.route(pathPrefix + "*").order(-1000).handler(ctx -> guard(ctx, maxBodySize, metrics));
         installed = true;
         LOG.debug("Webhook HTTP guard installed on {}", router.getName());
     }
 
-    private static void guard(RoutingContext ctx, long maxBodySize) {
+    private static void guard(RoutingContext ctx, long maxBodySize, PipelineMetrics metrics) {
         if (ctx.request().method() != HttpMethod.POST) {
+            metrics.webhookReceived("rejected", "method_not_allowed");
             ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
             jsonError(ctx, 405, "method_not_allowed", "webhooks are delivered with POST");
             return;
@@ -72,6 +76,7 @@ public final class WebhookHttpGuard extends EventNotifierSupport {
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && length.length() < 19 && length.chars().allMatch(Character::isDigit)
                 && Long.parseLong(length) > maxBodySize) {
+            metrics.webhookReceived("rejected", "body_too_large");
             jsonError(ctx, 413, "body_too_large", "the body is larger than " + maxBodySize + " bytes");
             return;
         }

@@ -2,6 +2,7 @@ package io.github.dialpadwebhooks.ingest;
 
 import java.sql.SQLException;
 
+import io.github.dialpadwebhooks.ops.PipelineMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -16,6 +17,12 @@ public final class WebhookFailureResponse implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookFailureResponse.class);
 
+    private final PipelineMetrics metrics;
+
+    public WebhookFailureResponse(PipelineMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -24,6 +31,7 @@ public final class WebhookFailureResponse implements Processor {
             LOG.info("Rejected webhook for app '{}': {} {} ({})", appId, rejected.status(), rejected.error(),
                     rejected.detail());
             JsonResponses.error(exchange, rejected.status(), rejected.error(), rejected.detail());
+            metrics.webhookReceived("rejected", rejected.error());
             return;
         }
         String sqlState = sqlState(failure);
@@ -31,11 +39,13 @@ public final class WebhookFailureResponse implements Processor {
             LOG.info("Rejected webhook for app '{}': the database refused its content (SQLSTATE {})", appId,
                     sqlState);
             JsonResponses.error(exchange, 400, "invalid_payload", "the event's JSON cannot be stored");
+            metrics.webhookReceived("rejected", "invalid_payload");
             return;
         }
         LOG.warn("Could not store webhook for app '{}', answering 503 so the sender retries: {}", appId,
                 describe(failure));
         JsonResponses.error(exchange, 503, "unavailable", "the event could not be stored; retry later");
+        metrics.webhookReceived("unavailable", "database");
     }
 
     static String sqlState(Throwable failure) {

@@ -3,6 +3,7 @@ package io.github.dialpadwebhooks.ingest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.dialpadwebhooks.ops.PipelineMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -13,6 +14,12 @@ import org.apache.camel.Processor;
  */
 public final class WebhookReceipt implements Processor {
 
+    private final PipelineMetrics metrics;
+
+    public WebhookReceipt(PipelineMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public void process(Exchange exchange) {
         Object id = exchange.getMessage().getHeader("storedEventId");
@@ -21,6 +28,7 @@ public final class WebhookReceipt implements Processor {
         body.put("id", id == null ? null : id.toString());
         body.put("dialpad_event_id", exchange.getProperty(VerifyAndNormaliseWebhook.DIALPAD_EVENT_ID, String.class));
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+        metrics.webhookReceived((String) body.get("status"), "");
         JsonResponses.write(exchange, status, body);
     }
 }

@@ -75,6 +75,12 @@ public final class BatchOutcome {
         outcomes.put(id, row);
     }
 
+    /** processed / skipped / failed for this event id, or null if the batch has no outcome for it. */
+    public String outcomeOf(String id) {
+        Map<String, Object> row = outcomes.get(UUID.fromString(id));
+        return row == null ? null : (String) row.get("outcome");
+    }
+
     public int count(String outcome) {
         return (int) outcomes.values().stream().filter(r -> outcome.equals(r.get("outcome"))).count();
     }
