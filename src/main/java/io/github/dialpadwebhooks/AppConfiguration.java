@@ -52,6 +52,7 @@ public class AppConfiguration implements CamelConfiguration {
             throw new IllegalArgumentException("processor.instance-id may only hold letters, digits, '.', '_', '-'");
         }
         properties.addOverrideProperty("processor.instance-id", instanceId);
+        database.setClaimOwner(instanceId);
         context.getRegistry().bind("eventBatches", new EventBatches());
 
         // the admin API: served on the management port, behind ADMIN_TOKEN when it is set

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * fields (refusing long ones with a bare 400, or keeping nothing for multipart), so on the webhook paths the body is
  * always taken as raw bytes: the content type is replaced by {@code application/octet-stream} before the body
  * handler runs.</li>
+ * <li>Once the service is stopping, new webhooks get 503 (Dialpad retries) while the routes finish what they
+ * hold.</li>
  * <li>The answers that would otherwise come from Vert.x as plain text get the routes' JSON error body: 405 for
  * another method than POST (with {@code Allow: POST}) and 413 for a declared Content-Length over the limit. (A
  * chunked body over the limit is still cut off by Vert.x's own 413.)</li>
@@ -38,14 +40,22 @@ public final class WebhookHttpGuard extends EventNotifierSupport {
         this.metrics = metrics;
     }
 
+    private volatile boolean stopping;
+
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return !installed && (event instanceof CamelEvent.CamelContextRoutesStartingEvent
-                || event instanceof CamelEvent.CamelContextStartedEvent);
+        return event instanceof CamelEvent.CamelContextStoppingEvent
+                || !installed && (event instanceof CamelEvent.CamelContextRoutesStartingEvent
+                        || event instanceof CamelEvent.CamelContextStartedEvent);
     }
 
     @Override
     public void notify(CamelEvent event) {
+        if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+            // from now on every new webhook gets 503 (Dialpad retries it), never a 404 from a removed route
+            stopping = true;
+            return;
+        }
         install(((CamelEvent.CamelContextEvent) event).getContext());
     }
 
@@ -61,7 +71,14 @@ public final class WebhookHttpGuard extends EventNotifierSupport {
         }
         Long limit = router.getServer() == null ? null : router.getServer().getMaxBodySize();
         long maxBodySize = limit == null || limit <= 0 ? Long.MAX_VALUE : limit;
-        router.route(pathPrefix + "*").order(-1000).handler(ctx -> guard(ctx, maxBodySize, metrics));
+        router.route(pathPrefix + "*").order(-1000).handler(ctx -> {
+            if (stopping) {
+                metrics.webhookReceived("unavailable", "shutting_down");
+                jsonError(ctx, 503, "unavailable", "the service is shutting down; retry");
+            } else {
+                guard(ctx, maxBodySize, metrics);
+            }
+        });
         installed = true;
         LOG.debug("Webhook HTTP guard installed on {}", router.getName());
     }
