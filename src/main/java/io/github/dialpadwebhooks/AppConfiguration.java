@@ -16,6 +16,7 @@ import io.github.dialpadwebhooks.ingest.WebhookReceipt;
 import io.github.dialpadwebhooks.ingest.WebhookSecrets;
 import io.github.dialpadwebhooks.ops.PipelineMetrics;
 import io.github.dialpadwebhooks.processing.EventBatches;
+import io.github.dialpadwebhooks.processing.PollFailureLogger;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -54,6 +55,7 @@ public class AppConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("processor.instance-id", instanceId);
         database.setClaimOwner(instanceId);
         context.getRegistry().bind("eventBatches", new EventBatches());
+        context.getRegistry().bind("pollFailureLogger", new PollFailureLogger());
 
         // the admin API: served on the management port, behind ADMIN_TOKEN when it is set
         context.getRegistry().bind("managementHttpEngine", new ManagementHttpEngine());
