@@ -8,6 +8,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The one step of the ingest route that needs code: takes the raw body bytes, verifies the JWT when the app has a
@@ -40,6 +41,8 @@ public final class VerifyAndNormaliseWebhook implements Processor {
     @Override
     public void process(Exchange exchange) {
         String appId = exchange.getProperty(APP_ID, String.class);
+        // for the JSON log format; cleared by the ingest route's last step (WebhookReceipt / WebhookFailureResponse)
+        MDC.put("app_id", appId);
         if (appId == null || !APP_ID_PATTERN.matcher(appId).matches()) {
             throw WebhookRejectedException.badRequest("invalid_app_id",
                     "app id must be 1-64 letters, digits, '_' or '-'");
@@ -49,6 +52,15 @@ public final class VerifyAndNormaliseWebhook implements Processor {
         exchange.setProperty(EVENT_TYPE, event.eventType());
         exchange.setProperty(DIALPAD_EVENT_ID, event.dialpadEventId());
         exchange.setProperty(PAYLOAD, event.payloadJson());
+        MDC.put("event_type", event.eventType());
+        MDC.put("dialpad_event_id", event.dialpadEventId());
+    }
+
+    /** Removes what {@link #process} put in the logging context. */
+    static void clearLoggingContext() {
+        MDC.remove("app_id");
+        MDC.remove("event_type");
+        MDC.remove("dialpad_event_id");
     }
 
     NormalisedEvent verifyAndNormalise(String appId, byte[] body) {

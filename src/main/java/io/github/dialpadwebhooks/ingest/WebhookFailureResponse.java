@@ -25,6 +25,14 @@ public final class WebhookFailureResponse implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        try {
+            respond(exchange);
+        } finally {
+            VerifyAndNormaliseWebhook.clearLoggingContext();
+        }
+    }
+
+    private void respond(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String appId = exchange.getProperty(VerifyAndNormaliseWebhook.APP_ID, String.class);
         if (failure instanceof WebhookRejectedException rejected) {

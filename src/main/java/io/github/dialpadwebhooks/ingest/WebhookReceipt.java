@@ -30,5 +30,6 @@ public final class WebhookReceipt implements Processor {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
         metrics.webhookReceived((String) body.get("status"), "");
         JsonResponses.write(exchange, status, body);
+        VerifyAndNormaliseWebhook.clearLoggingContext();
     }
 }
