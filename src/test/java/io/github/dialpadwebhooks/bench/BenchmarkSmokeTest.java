@@ -19,6 +19,11 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void should_run_the_stats_benchmark() throws Exception {
+        assertThat(StatsBenchmark.run(20_000)).isPositive();
+    }
+
+    @Test
     void should_run_the_latency_benchmark() throws Exception {
         Map<String, Object> figures = LatencyBenchmark.run(50, 2, Map.of("processor.poll-delay-ms", "50"));
 

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmarks at full size: {@code mvn test -Pbench} (not part of {@code mvn test}). Sizes can be changed with
- * -Dbench.drain.events, -Dbench.drain.runs, -Dbench.latency.rate, -Dbench.latency.seconds.
+ * -Dbench.drain.events, -Dbench.drain.runs, -Dbench.latency.rate, -Dbench.latency.seconds, -Dbench.stats.rows.
  */
 @Tag("benchmark")
 class BenchmarksTest {
@@ -16,6 +16,11 @@ class BenchmarksTest {
     void drain() throws Exception {
         DrainBenchmark.run(Integer.getInteger("bench.drain.events", 100_000),
                 Integer.getInteger("bench.drain.runs", 3), Map.of());
+    }
+
+    @Test
+    void stats() throws Exception {
+        StatsBenchmark.run(Integer.getInteger("bench.stats.rows", 1_000_000));
     }
 
     @Test
