@@ -1,22 +1,36 @@
 package io.github.dialpadwebhooks;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 import org.apache.camel.main.Main;
 
 /** Entry point: Camel Main with the top-level application.properties and the YAML routes in routes/. */
 public final class Application {
 
-    private static volatile boolean signalled;
+    private static volatile boolean stoppedCleanly;
 
     private Application() {
     }
 
     public static void main(String[] args) throws Exception {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> signalled = true, "shutdown-signal"));
-        create().run(args);
-        if (signalled) {
-            // SIGTERM: Camel has stopped gracefully (webhooks refused, batch finished or released, pool closed);
-            // report success rather than the JVM's 143 for a signal
-            Runtime.getRuntime().halt(0);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // On SIGTERM the JVM would exit with 143 once its hooks are done. This hook waits until Camel has stopped
+        // gracefully (webhooks refused, batch finished or released, pool closed) and then reports success: 0.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                if (stopped.await(60, TimeUnit.SECONDS) && stoppedCleanly) {
+                    Runtime.getRuntime().halt(0);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "exit-after-graceful-shutdown"));
+        try {
+            create().run(args);
+            stoppedCleanly = true;
+        } finally {
+            stopped.countDown();
         }
     }
 

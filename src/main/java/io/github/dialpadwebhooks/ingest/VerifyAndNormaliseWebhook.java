@@ -1,6 +1,7 @@
 package io.github.dialpadwebhooks.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +14,8 @@ import org.slf4j.MDC;
 /**
  * The one step of the ingest route that needs code: takes the raw body bytes, verifies the JWT when the app has a
  * secret, parses strictly and normalises (SPEC sections 2-3). Reads exchange property {@code appId}; sets
- * {@code eventType}, {@code dialpadEventId} and {@code payload} (the event as JSON text). Throws
+ * {@code eventType}, {@code dialpadEventId} and {@code payload} (the event as JSON text), and the same four values
+ * (with {@code appId}) as a Map body for the INSERT's named parameters. Throws
  * {@link WebhookRejectedException} for anything that must not be stored.
  *
  * <p>With no secret configured a JWT body is still accepted: its claims are decoded without verification, exactly as
@@ -52,6 +54,9 @@ public final class VerifyAndNormaliseWebhook implements Processor {
         exchange.setProperty(EVENT_TYPE, event.eventType());
         exchange.setProperty(DIALPAD_EVENT_ID, event.dialpadEventId());
         exchange.setProperty(PAYLOAD, event.payloadJson());
+        // the row to insert, as the body: camel-sql reads :#appId etc. straight from a Map body
+        exchange.getMessage().setBody(Map.of(APP_ID, appId, EVENT_TYPE, event.eventType(),
+                DIALPAD_EVENT_ID, event.dialpadEventId(), PAYLOAD, event.payloadJson()));
         MDC.put("event_type", event.eventType());
         MDC.put("dialpad_event_id", event.dialpadEventId());
     }
