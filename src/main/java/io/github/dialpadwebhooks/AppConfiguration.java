@@ -10,6 +10,7 @@ import io.github.dialpadwebhooks.db.Database;
 import io.github.dialpadwebhooks.db.DatabaseHealthCheck;
 import io.github.dialpadwebhooks.http.ManagementHttpEngine;
 import io.github.dialpadwebhooks.http.WebhookHttpGuard;
+import io.github.dialpadwebhooks.ingest.GroupCommitWriter;
 import io.github.dialpadwebhooks.ingest.VerifyAndNormaliseWebhook;
 import io.github.dialpadwebhooks.ingest.WebhookFailureResponse;
 import io.github.dialpadwebhooks.ingest.WebhookReceipt;
@@ -44,6 +45,13 @@ public class AppConfiguration implements CamelConfiguration {
         database.start();
         context.getRegistry().bind("dataSource", database.dataSource());
         context.getRegistry().bind("databaseHealthCheck", new DatabaseHealthCheck(database));
+        GroupCommitWriter writer = new GroupCommitWriter(database.dataSource(),
+                intProperty(properties, "ingest.group-commit.max-rows", 64),
+                intProperty(properties, "ingest.group-commit.writers", 4),
+                intProperty(properties, "ingest.store-timeout-ms", 4000));
+        // added after the database: stopped before it
+        context.addService(writer, true, true);
+        context.getRegistry().bind("groupCommitWriter", writer);
 
 
         // the claim token is written into the processing SQL, so it is held to a safe alphabet
