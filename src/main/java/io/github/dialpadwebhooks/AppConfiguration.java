@@ -65,6 +65,16 @@ public class AppConfiguration implements CamelConfiguration {
         context.getRegistry().bind("eventBatches", new EventBatches());
         context.getRegistry().bind("pollFailureLogger", new PollFailureLogger());
 
+        // the logging context (route id, app, event) is only worth its cost when the JSON log format shows it
+        boolean jsonLogs = "json".equalsIgnoreCase(System.getenv("LOG_FORMAT"));
+        context.setUseMDCLogging(jsonLogs);
+        VerifyAndNormaliseWebhook.setLoggingContext(jsonLogs);
+
+        // Vert.x runs each request's route on a worker thread, which waits for its row's group commit: enough
+        // workers let the concurrent requests form large groups
+        context.getRegistry().bind("vertxOptions", new io.vertx.core.VertxOptions()
+                .setWorkerPoolSize(intProperty(properties, "ingest.worker-threads", 64)));
+
         // the admin API: served on the management port, behind ADMIN_TOKEN when it is set
         context.getRegistry().bind("managementHttpEngine", new ManagementHttpEngine());
         context.getRegistry().bind("adminAuthorization",

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
-import java.util.regex.Pattern;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,8 +18,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class Hs256Jwt {
 
-    /** Three base64url segments; the signature may be empty (an unsigned token, refused when a secret is set). */
-    static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
     private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
     private static final Base64.Encoder B64URL_NOPAD = Base64.getUrlEncoder().withoutPadding();
@@ -35,8 +32,28 @@ final class Hs256Jwt {
         this.signaturePart = signaturePart;
     }
 
+    /**
+     * Three base64url segments separated by dots; header and claims non-empty, the signature may be empty (an
+     * unsigned token, refused when a secret is set). A plain scan: a regular expression here cost a third of the
+     * ingest's CPU.
+     */
     static boolean looksLikeJwt(String text) {
-        return COMPACT.matcher(text).matches();
+        int dots = 0;
+        int segmentLength = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '.') {
+                if (segmentLength == 0 || ++dots > 2) {
+                    return false;
+                }
+                segmentLength = 0;
+            } else if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+                segmentLength++;
+            } else {
+                return false;
+            }
+        }
+        return dots == 2;
     }
 
     static Hs256Jwt split(String compact) {

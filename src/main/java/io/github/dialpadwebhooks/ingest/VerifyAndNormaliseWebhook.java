@@ -31,6 +31,8 @@ public final class VerifyAndNormaliseWebhook implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(VerifyAndNormaliseWebhook.class);
     private static final Pattern APP_ID_PATTERN = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
+    private static volatile boolean loggingContext;
+
     private final WebhookSecrets secrets;
     private final StrictJson json = new StrictJson();
     private final DialpadEventNormaliser normaliser = new DialpadEventNormaliser();
@@ -44,7 +46,9 @@ public final class VerifyAndNormaliseWebhook implements Processor {
     public void process(Exchange exchange) {
         String appId = exchange.getProperty(APP_ID, String.class);
         // for the JSON log format; cleared by the ingest route's last step (WebhookReceipt / WebhookFailureResponse)
-        MDC.put("app_id", appId);
+        if (loggingContext) {
+            MDC.put("app_id", appId);
+        }
         if (appId == null || !APP_ID_PATTERN.matcher(appId).matches()) {
             throw WebhookRejectedException.badRequest("invalid_app_id",
                     "app id must be 1-64 letters, digits, '_' or '-'");
@@ -57,12 +61,22 @@ public final class VerifyAndNormaliseWebhook implements Processor {
         // the row to insert, as the body: camel-sql reads :#appId etc. straight from a Map body
         exchange.getMessage().setBody(Map.of(APP_ID, appId, EVENT_TYPE, event.eventType(),
                 DIALPAD_EVENT_ID, event.dialpadEventId(), PAYLOAD, event.payloadJson()));
-        MDC.put("event_type", event.eventType());
-        MDC.put("dialpad_event_id", event.dialpadEventId());
+        if (loggingContext) {
+            MDC.put("event_type", event.eventType());
+            MDC.put("dialpad_event_id", event.dialpadEventId());
+        }
+    }
+
+    /** Whether app and event ids go into the logging context (only the JSON log format shows them). */
+    public static void setLoggingContext(boolean enabled) {
+        loggingContext = enabled;
     }
 
     /** Removes what {@link #process} put in the logging context. */
     static void clearLoggingContext() {
+        if (!loggingContext) {
+            return;
+        }
         MDC.remove("app_id");
         MDC.remove("event_type");
         MDC.remove("dialpad_event_id");
