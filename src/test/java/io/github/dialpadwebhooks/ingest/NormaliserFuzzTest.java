@@ -1,0 +1,89 @@
+package io.github.dialpadwebhooks.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.dialpadwebhooks.support.DialpadSigner;
+import io.github.dialpadwebhooks.support.Samples;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Mutation fuzzing of verification and normalisation (seeded, replayable with -Dfuzz.seed, -Dfuzz.iterations;
+ * random mutations of the real samples, not coverage-guided): every input either becomes an event with an event
+ * type, an id and a payload that is one JSON object, or is refused with a {@link WebhookRejectedException} (a 4xx).
+ * Anything else (a NullPointerException, a StackOverflowError, ...) would be a 5xx and fails the test.
+ */
+class NormaliserFuzzTest {
+
+    static final String SECRET = "fuzz-secret";
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Test
+    void should_only_ever_normalise_or_reject_mutated_webhooks() throws Exception {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        int iterations = Integer.getInteger("fuzz.iterations", 20_000);
+        System.out.println("NormaliserFuzzTest: -Dfuzz.seed=" + seed + " -Dfuzz.iterations=" + iterations);
+        Random random = new Random(seed);
+        VerifyAndNormaliseWebhook open = new VerifyAndNormaliseWebhook(new WebhookSecrets(k -> Optional.empty()));
+        VerifyAndNormaliseWebhook signed = new VerifyAndNormaliseWebhook(new WebhookSecrets(
+                k -> k.equals("dialpad.webhook-secret") ? Optional.of(SECRET) : Optional.empty()));
+        List<String> seeds = List.of(Samples.text("call-ringing.json"), Samples.text("call-hangup.json"),
+                Samples.text("sms-inbound.json"), "{\"event_type\":\"x\",\"id\":1,\"payload\":{\"a\":[1,2.5e3]}}",
+                "{\"call_id\":9007199254740993,\"state\":\"hold\",\"event_timestamp\":1}");
+        int accepted = 0;
+        int rejected = 0;
+        for (int i = 0; i < iterations; i++) {
+            String json = mutate(seeds.get(random.nextInt(seeds.size())), random);
+            boolean sign = random.nextBoolean();
+            byte[] body = (sign ? DialpadSigner.sign(json, SECRET) : json).getBytes(StandardCharsets.UTF_8);
+            if (random.nextInt(10) == 0) {
+                body = mutateBytes(body, random);
+            }
+            try {
+                NormalisedEvent event = (sign ? signed : open).verifyAndNormalise("default", body);
+                assertThat(event.eventType()).isNotBlank();
+                assertThat(event.dialpadEventId()).isNotBlank();
+                assertThat(MAPPER.readTree(event.payloadJson()).isObject()).isTrue();
+                accepted++;
+            } catch (WebhookRejectedException e) {
+                assertThat(e.status()).isBetween(400, 499);
+                rejected++;
+            } catch (Throwable t) {
+                fail("seed " + seed + " iteration " + i + ": " + t + " for input " + json, t);
+            }
+        }
+        System.out.println("NormaliserFuzzTest: " + accepted + " normalised, " + rejected + " rejected, 0 errors");
+        assertThat(accepted).isPositive();
+        assertThat(rejected).isPositive();
+    }
+
+    private static String mutate(String json, Random random) {
+        StringBuilder s = new StringBuilder(json);
+        int mutations = 1 + random.nextInt(4);
+        String alphabet = "{}[]\",:0123456789.eE+-tfnul\\ \u00e9\u0000\ud800abc";
+        for (int m = 0; m < mutations && s.length() > 0; m++) {
+            int at = random.nextInt(s.length());
+            switch (random.nextInt(6)) {
+                case 0 -> s.deleteCharAt(at);
+                case 1 -> s.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                case 2 -> s.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                case 3 -> s.insert(at, s.substring(at, Math.min(s.length(), at + random.nextInt(40))));
+                case 4 -> s.replace(at, Math.min(s.length(), at + random.nextInt(20)), "");
+                default -> s.insert(at, "[".repeat(random.nextInt(300)));
+            }
+        }
+        return s.toString();
+    }
+
+    private static byte[] mutateBytes(byte[] body, Random random) {
+        byte[] copy = body.clone();
+        copy[random.nextInt(copy.length)] = (byte) random.nextInt(256);
+        return copy;
+    }
+}
