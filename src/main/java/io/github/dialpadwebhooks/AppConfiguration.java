@@ -83,7 +83,9 @@ public class AppConfiguration implements CamelConfiguration {
 
         PipelineMetrics metrics = new PipelineMetrics(context, intProperty(properties, "processor.max-redeliveries", 3));
         context.getRegistry().bind("pipelineMetrics", metrics);
-        context.getManagementStrategy().addEventNotifier(new WebhookHttpGuard("/webhooks/", metrics));
+        WebhookHttpGuard guard = new WebhookHttpGuard("/webhooks/", metrics);
+        context.getManagementStrategy().addEventNotifier(guard);
+        guard.watch(context);
 
         WebhookSecrets secrets = new WebhookSecrets(key -> resolve(properties, key));
         context.getRegistry().bind("verifyAndNormaliseWebhook", new VerifyAndNormaliseWebhook(secrets));

@@ -40,13 +40,37 @@ public final class WebhookHttpGuard extends EventNotifierSupport {
         this.metrics = metrics;
     }
 
+    private volatile boolean started;
     private volatile boolean stopping;
+
+    /**
+     * The webhook server starts listening before its routes exist; a webhook in that gap would get a 404, which
+     * Dialpad never retries. So the guard is put in front as soon as the server's router exists (a short-lived
+     * watcher thread, since Camel raises no event between the two) and answers 503 until the routes have started.
+     */
+    public void watch(CamelContext context) {
+        Thread watcher = new Thread(() -> {
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!installed && System.nanoTime() < deadline && !context.isStopping()) {
+                install(context);
+                if (!installed) {
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }, "webhook-http-guard");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
 
     @Override
     public boolean isEnabled(CamelEvent event) {
         return event instanceof CamelEvent.CamelContextStoppingEvent
-                || !installed && (event instanceof CamelEvent.CamelContextRoutesStartingEvent
-                        || event instanceof CamelEvent.CamelContextStartedEvent);
+                || event instanceof CamelEvent.CamelContextStartedEvent
+                || !installed && event instanceof CamelEvent.CamelContextRoutesStartingEvent;
     }
 
     @Override
@@ -57,6 +81,9 @@ public final class WebhookHttpGuard extends EventNotifierSupport {
             return;
         }
         install(((CamelEvent.CamelContextEvent) event).getContext());
+        if (event instanceof CamelEvent.CamelContextStartedEvent) {
+            started = true;
+        }
     }
 
     private synchronized void install(CamelContext context) {
@@ -72,9 +99,10 @@ public final class WebhookHttpGuard extends EventNotifierSupport {
         Long limit = router.getServer() == null ? null : router.getServer().getMaxBodySize();
         long maxBodySize = limit == null || limit <= 0 ? Long.MAX_VALUE : limit;
         router.route(pathPrefix + "*").order(-1000).handler(ctx -> {
-            if (stopping) {
-                metrics.webhookReceived("unavailable", "shutting_down");
-                jsonError(ctx, 503, "unavailable", "the service is shutting down; retry");
+            if (stopping || !started) {
+                metrics.webhookReceived("unavailable", stopping ? "shutting_down" : "starting");
+                jsonError(ctx, 503, "unavailable", stopping ? "the service is shutting down; retry"
+                        : "the service is starting; retry");
             } else {
                 guard(ctx, maxBodySize, metrics);
             }
