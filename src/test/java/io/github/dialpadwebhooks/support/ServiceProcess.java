@@ -52,6 +52,10 @@ public final class ServiceProcess {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    public URI managementUri(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
+    }
+
     public void start() throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC",
