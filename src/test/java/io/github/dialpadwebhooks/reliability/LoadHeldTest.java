@@ -78,7 +78,16 @@ class LoadHeldTest {
         }
         timer.shutdownNow();
         Thread.sleep(2000);
-        Events.awaitAllProcessed(Duration.ofSeconds(60));
+        try {
+            Events.awaitAllProcessed(Duration.ofSeconds(60));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            System.out.println("load held: still unprocessed after 60 s: " + http.send(HttpRequest.newBuilder(
+                    service.managementUri("/stats")).build(), HttpResponse.BodyHandlers.ofString()).body());
+            System.out.println(io.github.dialpadwebhooks.support.Sql.rows("SELECT attempts, claimed_by IS NOT NULL "
+                    + "AS claimed, available_at > now() AS later, left(last_error, 100) AS error, count(*) "
+                    + "FROM webhook_events WHERE processed_at IS NULL GROUP BY 1, 2, 3, 4"));
+            throw e;
+        }
         int exit = service.stop();
         vertx.close();
 
@@ -86,6 +95,7 @@ class LoadHeldTest {
         int quarter = Math.max(1, rss.size() / 4);
         double early = rss.subList(0, quarter).stream().mapToLong(l -> l).average().orElse(0);
         double late = rss.subList(rss.size() - quarter, rss.size()).stream().mapToLong(l -> l).average().orElse(0);
+        System.out.printf("load held: lag samples %s%n", lags);
         System.out.printf("load held: %d events/s for %d s: %d accepted, %d failed; lag max %.2f s; RSS first "
                 + "quarter %.0f MB, last quarter %.0f MB (max %d MB)%n", rate, seconds, ok.sum(), failed.sum(), maxLag,
                 early, late, rss.stream().mapToLong(l -> l).max().orElse(0));
