@@ -1,16 +1,11 @@
 package io.github.dialpadwebhooks.ops;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.dialpadwebhooks.support.Events;
 import io.github.dialpadwebhooks.support.RunningApp;
+import io.github.dialpadwebhooks.support.ServiceProcess;
 import io.github.dialpadwebhooks.support.Sql;
 import io.github.dialpadwebhooks.support.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -37,27 +33,12 @@ class GracefulShutdownTest {
     @Test
     void should_exit_0_on_sigterm_leave_nothing_claimed_and_lose_nothing_acknowledged() throws Exception {
         TestDatabase.get().truncateAll();
-        int port = freePort();
-        int managementPort = freePort();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                "io.github.dialpadwebhooks.Application");
-        builder.directory(new File(System.getProperty("user.dir")));
-        Map<String, String> env = builder.environment();
-        env.put("DATABASE_URL", TestDatabase.get().jdbcUrl());
-        env.put("PORT", Integer.toString(port));
-        env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
-        env.put("PROCESSOR_BATCH_SIZE", "50");
-        env.put("PROCESSOR_POLL_DELAY_MS", "20");
-        env.put("DIALPAD_WEBHOOK_SECRET", "");
-        builder.redirectErrorStream(true).redirectOutput(new File("target/graceful-shutdown-test.log"));
-        Process process = builder.start();
-
+        ServiceProcess service = new ServiceProcess("graceful-shutdown", TestDatabase.get().jdbcUrl())
+                .env("PROCESSOR_BATCH_SIZE", "50").env("PROCESSOR_POLL_DELAY_MS", "20");
+        service.start();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready"))
-                            .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+            await().atMost(Duration.ofSeconds(60)).until(service::ready);
 
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             Set<Integer> statuses = ConcurrentHashMap.newKeySet();
@@ -69,8 +50,7 @@ class GracefulShutdownTest {
                         String body = "{\"call_id\":" + (7_700_000_000_000_000L + i) + ",\"state\":\"ringing\","
                                 + "\"direction\":\"inbound\",\"event_timestamp\":" + (1_731_600_000_000L + i) + "}";
                         try {
-                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + port + "/webhooks/dialpad"))
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(service.uri("/webhooks/dialpad"))
                                     .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body))
                                     .build(), HttpResponse.BodyHandlers.ofString());
                             statuses.add(r.statusCode());
@@ -87,12 +67,11 @@ class GracefulShutdownTest {
                 });
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 1000);
-            process.destroy(); // SIGTERM
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            int exit = service.stop(); // SIGTERM
             senders.shutdownNow();
             senders.awaitTermination(20, TimeUnit.SECONDS);
 
-            assertThat(process.exitValue()).isZero();
+            assertThat(exit).isZero();
             assertThat(statuses).as("only 2xx, or 503 while stopping: never a 4xx or another 5xx")
                     .isSubsetOf(List.of(200, 202, 503));
             assertThat(Sql.count("SELECT count(*) FROM webhook_events WHERE processed_at IS NULL "
@@ -104,7 +83,9 @@ class GracefulShutdownTest {
                     + Sql.count("SELECT count(*) FROM webhook_events WHERE processed_at IS NOT NULL")
                     + " processed before the signal took effect");
         } finally {
-            process.destroyForcibly();
+            if (service.alive()) {
+                service.kill9();
+            }
         }
 
         RunningApp restarted = RunningApp.withProperty("processor.poll-delay-ms", "20");
@@ -117,9 +98,4 @@ class GracefulShutdownTest {
         assertThat(Sql.count("SELECT count(*) FROM webhook_events WHERE outcome <> 'processed'")).isZero();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
