@@ -2,7 +2,6 @@ package io.github.dialpadwebhooks;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 
 import io.github.dialpadwebhooks.admin.AdminAuthorization;
 import io.github.dialpadwebhooks.admin.AdminFailureResponse;
@@ -87,7 +86,7 @@ public class AppConfiguration implements CamelConfiguration {
         context.getManagementStrategy().addEventNotifier(guard);
         guard.watch(context);
 
-        WebhookSecrets secrets = new WebhookSecrets(key -> resolve(properties, key));
+        WebhookSecrets secrets = new WebhookSecrets(properties::resolveProperty);
         context.getRegistry().bind("verifyAndNormaliseWebhook", new VerifyAndNormaliseWebhook(secrets));
         context.getRegistry().bind("webhookReceipt", new WebhookReceipt(metrics));
         context.getRegistry().bind("webhookFailureResponse", new WebhookFailureResponse(metrics));
@@ -104,10 +103,6 @@ public class AppConfiguration implements CamelConfiguration {
         host = host.replaceAll("[^A-Za-z0-9.-]", "-");
         return (host.length() > 40 ? host.substring(0, 40) : host) + "-" + ProcessHandle.current().pid() + "-"
                 + java.util.UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static Optional<String> resolve(PropertiesComponent properties, String key) {
-        return properties.resolveProperty(key);
     }
 
     private static int intProperty(PropertiesComponent properties, String key, int defaultValue) {

@@ -1,7 +1,6 @@
 package io.github.dialpadwebhooks.admin;
 
-import java.sql.SQLException;
-
+import io.github.dialpadwebhooks.Failures;
 import io.github.dialpadwebhooks.ingest.JsonResponses;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -24,12 +23,7 @@ public final class AdminFailureResponse implements Processor {
             JsonResponses.error(exchange, 401, "unauthorized", failure.getMessage());
             return;
         }
-        String sqlState = null;
-        for (Throwable t = failure; t != null && sqlState == null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                sqlState = sql.getSQLState();
-            }
-        }
+        String sqlState = Failures.sqlState(failure);
         if (sqlState != null && sqlState.startsWith("22")) {
             JsonResponses.error(exchange, 400, "invalid_parameter", "a parameter is malformed (ids are UUIDs, "
                     + "times ISO-8601, limit and offset non-negative integers)");

@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.dialpadwebhooks.Failures;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
@@ -59,7 +60,7 @@ public final class Database extends ServiceSupport {
         } catch (RuntimeException e) {
             // the database is not there yet: start anyway (webhooks get 503, readiness is DOWN) and keep trying
             LOG.warn("Database not reachable at start-up ({}); migrations will run as soon as it is",
-                    rootMessage(e));
+                    Failures.rootMessage(e));
             migrationRetry = new Thread(this::retryMigrations, "database-migrations");
             migrationRetry.setDaemon(true);
             migrationRetry.start();
@@ -90,17 +91,9 @@ public final class Database extends ServiceSupport {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.debug("Migrations still waiting for the database: {}", rootMessage(e));
+                LOG.debug("Migrations still waiting for the database: {}", Failures.rootMessage(e));
             }
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** The processor's claim token: claims it still holds when the service stops are released then. */

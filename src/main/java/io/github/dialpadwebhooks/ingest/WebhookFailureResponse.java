@@ -1,7 +1,6 @@
 package io.github.dialpadwebhooks.ingest;
 
-import java.sql.SQLException;
-
+import io.github.dialpadwebhooks.Failures;
 import io.github.dialpadwebhooks.ops.PipelineMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -42,7 +41,7 @@ public final class WebhookFailureResponse implements Processor {
             metrics.webhookReceived("rejected", rejected.error());
             return;
         }
-        String sqlState = sqlState(failure);
+        String sqlState = Failures.sqlState(failure);
         if (sqlState != null && (sqlState.startsWith("22") || sqlState.startsWith("54"))) {
             LOG.info("Rejected webhook for app '{}': the database refused its content (SQLSTATE {})", appId,
                     sqlState);
@@ -51,28 +50,8 @@ public final class WebhookFailureResponse implements Processor {
             return;
         }
         LOG.warn("Could not store webhook for app '{}', answering 503 so the sender retries: {}", appId,
-                describe(failure));
+                Failures.rootMessage(failure));
         JsonResponses.error(exchange, 503, "unavailable", "the event could not be stored; retry later");
         metrics.webhookReceived("unavailable", "database");
-    }
-
-    static String sqlState(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState();
-            }
-        }
-        return null;
-    }
-
-    private static String describe(Throwable failure) {
-        if (failure == null) {
-            return "unknown failure";
-        }
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.dialpadwebhooks.Failures;
 
 /**
  * How each claimed event of a batch ended: {@code processed}, {@code skipped} (no handler) or {@code failed} (with the
@@ -50,7 +51,7 @@ public final class BatchOutcome {
 
     public static BatchOutcome failed(Collection<UUID> ids, Throwable error) {
         BatchOutcome result = new BatchOutcome();
-        String errorClass = error == null ? null : root(error).getClass().getName();
+        String errorClass = error == null ? null : Failures.root(error).getClass().getName();
         String message = error == null ? "unknown error" : describe(error);
         ids.forEach(id -> result.put(id, FAILED, errorClass, message));
         return result;
@@ -110,20 +111,9 @@ public final class BatchOutcome {
         }
     }
 
-    /** The innermost cause: for SQL failures the driver's exception, not the wrappers around it. */
-    static Throwable root(Throwable error) {
-        Throwable root = error;
-        List<Throwable> seen = new ArrayList<>();
-        while (root.getCause() != null && !seen.contains(root.getCause())) {
-            seen.add(root);
-            root = root.getCause();
-        }
-        return root;
-    }
-
     /** The innermost cause's message: for SQL failures, PostgreSQL's own text (e.g. a trigger's RAISE). */
     static String describe(Throwable error) {
-        Throwable root = root(error);
+        Throwable root = Failures.root(error);
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         return message.length() > MAX_ERROR_LENGTH ? message.substring(0, MAX_ERROR_LENGTH) : message;
     }

@@ -2,6 +2,7 @@ package io.github.dialpadwebhooks.processing;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.dialpadwebhooks.Failures;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
@@ -32,11 +33,7 @@ public final class PollFailureLogger implements ExceptionHandler {
 
     @Override
     public void handleException(String message, Exchange exchange, Throwable exception) {
-        Throwable root = exception;
-        while (root != null && root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String what = root == null ? "unknown error" : root.getClass().getSimpleName() + ": " + root.getMessage();
+        String what = Failures.rootMessage(exception);
         long now = System.currentTimeMillis();
         long last = lastWarn.get();
         if (now - last >= QUIET_MILLIS && lastWarn.compareAndSet(last, now)) {
