@@ -1,10 +1,13 @@
 package io.github.dialpadwebhooks;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 
 import io.github.dialpadwebhooks.admin.AdminAuthorization;
 import io.github.dialpadwebhooks.admin.AdminFailureResponse;
+import io.github.dialpadwebhooks.admin.AdminSessions;
+import io.github.dialpadwebhooks.console.OperatorConsole;
 import io.github.dialpadwebhooks.db.Database;
 import io.github.dialpadwebhooks.db.DatabaseHealthCheck;
 import io.github.dialpadwebhooks.http.ManagementHttpEngine;
@@ -14,6 +17,7 @@ import io.github.dialpadwebhooks.ingest.VerifyAndNormaliseWebhook;
 import io.github.dialpadwebhooks.ingest.WebhookFailureResponse;
 import io.github.dialpadwebhooks.ingest.WebhookReceipt;
 import io.github.dialpadwebhooks.ingest.WebhookSecrets;
+import io.github.dialpadwebhooks.ops.PipelineHistory;
 import io.github.dialpadwebhooks.ops.PipelineMetrics;
 import io.github.dialpadwebhooks.processing.EventBatches;
 import io.github.dialpadwebhooks.processing.PollFailureLogger;
@@ -76,12 +80,18 @@ public class AppConfiguration implements CamelConfiguration {
 
         // the admin API: served on the management port, behind ADMIN_TOKEN when it is set
         context.getRegistry().bind("managementHttpEngine", new ManagementHttpEngine());
-        context.getRegistry().bind("adminAuthorization",
-                new AdminAuthorization(properties.resolveProperty("admin.token").orElse("")));
+        AdminAuthorization adminAuthorization = new AdminAuthorization(new AdminSessions(
+                properties.resolveProperty("admin.token").orElse(""),
+                Duration.ofMinutes(intProperty(properties, "console.session-minutes", 720)), Clock.systemUTC()));
+        context.getRegistry().bind("adminAuthorization", adminAuthorization);
         context.getRegistry().bind("adminFailureResponse", new AdminFailureResponse());
+        context.getRegistry().bind("operatorConsole", new OperatorConsole(adminAuthorization));
 
         PipelineMetrics metrics = new PipelineMetrics(context, intProperty(properties, "processor.max-redeliveries", 3));
         context.getRegistry().bind("pipelineMetrics", metrics);
+        context.getRegistry().bind("pipelineHistory", new PipelineHistory(
+                Duration.ofMinutes(intProperty(properties, "console.history-minutes", 15)),
+                intProperty(properties, "metrics.refresh-ms", 5000), Clock.systemUTC()));
         WebhookHttpGuard guard = new WebhookHttpGuard("/webhooks/", metrics);
         context.getManagementStrategy().addEventNotifier(guard);
         guard.watch(context);

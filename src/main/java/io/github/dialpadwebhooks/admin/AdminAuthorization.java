@@ -1,42 +1,122 @@
 package io.github.dialpadwebhooks.admin;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * When {@code ADMIN_TOKEN} ({@code admin.token}) is set, every admin call must carry
- * {@code Authorization: Bearer <token>} (compared in constant time); otherwise it is refused with 401. Without a
- * token the admin API is open to whoever reaches the management port. The header is removed once checked, so it
- * is never logged or echoed.
+ * Guards every admin call (admin API and operator console). When {@code ADMIN_TOKEN} ({@code admin.token}) is set,
+ * a call must carry {@code Authorization: Bearer <token>} (scripts) or a console session cookie (browsers, see
+ * {@link AdminSessions}); otherwise it is refused with 401. Without a token the admin API is open to whoever reaches
+ * the management port.
+ * <p>
+ * State-changing calls (POST) are also refused with 403 when a browser says they come from another site
+ * ({@code Origin} not this host, or {@code Sec-Fetch-Site} other than same-origin/none), whatever the mode, and a
+ * POST authenticated by the cookie (an ambient credential) must carry the session's {@code X-CSRF-Token}. Bearer
+ * calls need no CSRF token: a browser never adds that header by itself.
+ * <p>
+ * The credentials are removed from the message once checked, so they are never logged or echoed.
  */
 public final class AdminAuthorization implements Processor {
 
-    private final byte[] token;
+    public static final String CSRF_HEADER = "X-CSRF-Token";
+    /** Exchange property holding the console session a call was let through with (absent for bearer calls). */
+    public static final String SESSION_PROPERTY = "adminSession";
 
-    public AdminAuthorization(String token) {
-        this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final AdminSessions sessions;
+
+    public AdminAuthorization(AdminSessions sessions) {
+        this.sessions = sessions;
+    }
+
+    public AdminSessions sessions() {
+        return sessions;
     }
 
     public boolean isTokenRequired() {
-        return token != null;
+        return sessions.isTokenRequired();
     }
 
     @Override
     public void process(Exchange exchange) {
-        String header = exchange.getMessage().getHeader("Authorization", String.class);
-        exchange.getMessage().removeHeader("Authorization");
-        if (token == null) {
+        Message message = exchange.getMessage();
+        String authorization = message.getHeader("Authorization", String.class);
+        String cookie = message.getHeader("Cookie", String.class);
+        String csrf = message.getHeader(CSRF_HEADER, String.class);
+        message.removeHeader("Authorization");
+        message.removeHeader("Cookie");
+        message.removeHeader(CSRF_HEADER);
+        boolean unsafe = !SAFE_METHODS.contains(method(exchange));
+        if (unsafe && isCrossSite(message)) {
+            throw new AdminForbiddenException("a state-changing admin call from another site is refused");
+        }
+        if (!sessions.isTokenRequired()) {
             return;
         }
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new AdminUnauthorizedException("an Authorization: Bearer <ADMIN_TOKEN> header is required");
+        if (authorization != null) {
+            if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw new AdminUnauthorizedException("an Authorization: Bearer <ADMIN_TOKEN> header is required");
+            }
+            if (!sessions.isAdminToken(authorization.substring(7).trim())) {
+                throw new AdminUnauthorizedException("the bearer token is not the configured ADMIN_TOKEN");
+            }
+            return;
         }
-        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(token, given)) {
-            throw new AdminUnauthorizedException("the bearer token is not the configured ADMIN_TOKEN");
+        String session = sessions.validSession(cookie);
+        if (session == null) {
+            throw new AdminUnauthorizedException(
+                    "an Authorization: Bearer <ADMIN_TOKEN> header (or a console session) is required");
         }
+        if (unsafe && !sessions.isCsrfToken(session, csrf)) {
+            throw new AdminForbiddenException("the console's " + CSRF_HEADER + " header is missing or wrong; "
+                    + "reload the console");
+        }
+        exchange.setProperty(SESSION_PROPERTY, session);
+    }
+
+    /** True when the request may see admin data: token mode with a valid session cookie, or open mode. */
+    public boolean hasConsoleSession(Exchange exchange) {
+        return !sessions.isTokenRequired()
+                || sessions.validSession(exchange.getMessage().getHeader("Cookie", String.class)) != null;
+    }
+
+    /**
+     * A browser tells where a request comes from: {@code Sec-Fetch-Site} (recent browsers) and {@code Origin}
+     * (every cross-origin POST). Requests without either (curl, scripts) are not cross-site.
+     */
+    public static boolean isCrossSite(Message message) {
+        String site = message.getHeader("Sec-Fetch-Site", String.class);
+        if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
+            return true;
+        }
+        String origin = message.getHeader("Origin", String.class);
+        if (origin == null) {
+            return false;
+        }
+        String host = message.getHeader("X-Forwarded-Host", String.class);
+        if (host == null) {
+            host = message.getHeader("Host", String.class);
+        }
+        try {
+            URI uri = URI.create(origin.trim());
+            if (uri.getHost() == null || host == null) {
+                return true;
+            }
+            String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+            return !authority.equalsIgnoreCase(host.trim().toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+
+    private static String method(Exchange exchange) {
+        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
+        return method == null ? "GET" : method.toUpperCase(Locale.ROOT);
     }
 }

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API's error answers: 401 without the token, 400 for parameters PostgreSQL cannot read (a malformed id,
+ * The admin API's error answers: 401 without the token, 403 for a cross-site or CSRF-less POST, 400 for parameters PostgreSQL cannot read (a malformed id,
  * time or number: SQLSTATE class 22), 503 when the database is unreachable, 500 otherwise. JSON, no stack trace.
  */
 public final class AdminFailureResponse implements Processor {
@@ -21,6 +21,10 @@ public final class AdminFailureResponse implements Processor {
         if (failure instanceof AdminUnauthorizedException) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
             JsonResponses.error(exchange, 401, "unauthorized", failure.getMessage());
+            return;
+        }
+        if (failure instanceof AdminForbiddenException) {
+            JsonResponses.error(exchange, 403, "forbidden", failure.getMessage());
             return;
         }
         String sqlState = Failures.sqlState(failure);

@@ -3,14 +3,14 @@ package io.github.dialpadwebhooks.failures;
 import io.github.dialpadwebhooks.support.Sql;
 
 /** A fault injected in the database, not a mock: a trigger on calls that refuses chosen call ids. */
-final class PoisonTrigger {
+public final class PoisonTrigger {
 
-    static final String MESSAGE = "poison call refused by the test trigger";
+    public static final String MESSAGE = "poison call refused by the test trigger";
 
     private PoisonTrigger() {
     }
 
-    static void install(long... callIds) {
+    public static void install(long... callIds) {
         StringBuilder ids = new StringBuilder();
         for (long id : callIds) {
             ids.append(ids.length() == 0 ? "" : ",").append(id);
@@ -23,12 +23,12 @@ final class PoisonTrigger {
                 + "FOR EACH ROW EXECUTE FUNCTION test_poison_calls()");
     }
 
-    static void remove() {
+    public static void remove() {
         Sql.execute("DROP TRIGGER IF EXISTS test_poison_calls ON calls");
         Sql.execute("DROP FUNCTION IF EXISTS test_poison_calls()");
     }
 
-    static String callEvent(long callId, String state, long timestamp) {
+    public static String callEvent(long callId, String state, long timestamp) {
         return "{\"call_id\":" + callId + ",\"state\":\"" + state + "\",\"direction\":\"inbound\","
                 + "\"event_timestamp\":" + timestamp + ",\"external_number\":\"+15550001\","
                 + "\"internal_number\":\"+15550002\",\"date_started\":" + (timestamp - 1000) + "}";

@@ -1,0 +1,543 @@
+// The operator console: plain JavaScript, no framework, no build step. Everything it shows comes from the admin
+// API (/stats, /stats/history, /dead-letters, /calls) and is written into the page as text (textContent), never as
+// HTML: a payload holding <script> is shown, not run. The service's Content-Security-Policy forbids inline script
+// as a second line of defence.
+'use strict';
+
+const REFRESH_MS = 5000;
+const PAGE_SIZE = 25;
+
+const state = {
+  csrf: null,
+  auth: 'open',
+  stats: null,
+  deadLetters: {offset: 0, total: 0, items: [], selected: new Set()},
+  refreshing: false,
+};
+
+// ---- helpers -------------------------------------------------------------------------------------------------
+
+const $ = (id) => document.getElementById(id);
+
+/** An element with text children only: strings become text nodes, never markup. */
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'className') node.className = value;
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key.startsWith('on')) node.addEventListener(key.substring(2), value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function number(value) {
+  if (value === undefined || value === null) return '–';
+  return Number(value).toLocaleString('en-US');
+}
+
+function seconds(value) {
+  if (value === undefined || value === null) return '–';
+  const s = Number(value);
+  if (s < 60) return s.toFixed(s < 10 ? 2 : 1) + ' s';
+  if (s < 3600) return Math.floor(s / 60) + ' min ' + Math.round(s % 60) + ' s';
+  return (s / 3600).toFixed(1) + ' h';
+}
+
+/** ISO-8601 from the API -> local "2026-11-29 18:03:12" (the ISO value stays in the title). */
+function time(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' '
+    + pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
+}
+
+function timeCell(iso) {
+  return el('td', {title: iso || ''}, time(iso));
+}
+
+function banner(text, kind) {
+  const node = $('banner');
+  node.textContent = text;
+  node.className = kind || 'info';
+  node.hidden = false;
+}
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super((body && (body.detail || body.error)) || ('HTTP ' + status));
+    this.status = status;
+  }
+}
+
+async function loadSession() {
+  const session = await api('GET', '/console/session');
+  state.csrf = session.csrf_token;
+  state.auth = session.auth;
+  $('logout').hidden = session.auth !== 'token';
+}
+
+/** JSON in and out. 401: the session ended, the page reloads into the sign-in form. */
+async function api(method, path, body, retried) {
+  const headers = {'Accept': 'application/json'};
+  if (method !== 'GET') {
+    headers['Content-Type'] = 'application/json';
+    if (state.csrf) headers['X-CSRF-Token'] = state.csrf;
+  }
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let json = null;
+  try {
+    json = await response.json();
+  } catch (e) {
+    json = null;
+  }
+  if (response.status === 401) {
+    window.location.reload();
+    throw new ApiError(401, json);
+  }
+  if (response.status === 403 && method !== 'GET' && !retried) {
+    await loadSession();
+    return api(method, path, body, true);
+  }
+  if (!response.ok) throw new ApiError(response.status, json);
+  return json;
+}
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, value);
+  }
+  const text = search.toString();
+  return text ? '?' + text : '';
+}
+
+/** A confirmation in a modal dialog: resolves true only when the person clicks the action button. */
+function confirmAction(title, text, action) {
+  const dialog = $('confirm-dialog');
+  $('confirm-title').textContent = title;
+  $('confirm-text').textContent = text;
+  $('confirm-ok').textContent = action;
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), {once: true});
+    dialog.returnValue = '';
+    dialog.showModal();
+  });
+}
+
+// ---- overview ------------------------------------------------------------------------------------------------
+
+async function refreshOverview() {
+  const [stats, history] = await Promise.all([api('GET', '/stats'), api('GET', '/stats/history')]);
+  state.stats = stats;
+  const received = Number(stats.processed) + Number(stats.skipped) + Number(stats.dead_lettered)
+    + Number(stats.unprocessed);
+  const values = {...stats, received};
+  for (const node of document.querySelectorAll('[data-stat]')) {
+    const key = node.dataset.stat;
+    node.textContent = key === 'lag_seconds' ? seconds(values[key]) : number(values[key]);
+    node.dataset.value = String(values[key]);
+  }
+  const health = $('health');
+  const lagging = Number(stats.lag_seconds) > 60;
+  const failing = Number(stats.dead_letters_open) > 0;
+  health.textContent = lagging ? 'lagging' : failing ? 'dead letters open' : 'healthy';
+  health.className = 'pill ' + (lagging ? 'bad' : failing ? 'warn' : 'ok');
+  health.title = stats.processor_enabled === false ? 'this instance does not process events' : '';
+  breakdown($('by-type'), stats.event_types);
+  breakdown($('by-app'), stats.apps);
+  filterOptions($('dl-type'), Object.keys(stats.event_types || {}));
+  filterOptions($('dl-app'), Object.keys(stats.apps || {}));
+  chart(history);
+  $('updated').textContent = 'updated ' + time(new Date().toISOString());
+}
+
+function breakdown(table, groups) {
+  const body = table.tBodies[0];
+  const keys = Object.keys(groups || {}).sort();
+  body.replaceChildren(...keys.map((key) => {
+    const g = groups[key];
+    return el('tr', {dataset: {key}},
+      el('td', {}, key),
+      el('td', {className: 'num'}, number(g.unprocessed)),
+      el('td', {className: 'num'}, number(g.in_flight)),
+      el('td', {className: 'num'}, number(g.processed)),
+      el('td', {className: 'num'}, number(g.skipped)),
+      el('td', {className: 'num' + (Number(g.dead_lettered) > 0 ? ' bad' : '')}, number(g.dead_lettered)),
+      el('td', {className: 'num'}, Number(g.lag_seconds).toFixed(1)));
+  }));
+  if (keys.length === 0) body.replaceChildren(el('tr', {}, el('td', {colspan: 7, className: 'muted'}, 'no events yet')));
+}
+
+function filterOptions(select, keys) {
+  const have = new Set([...select.options].map((o) => o.value));
+  for (const key of keys.sort()) {
+    if (!have.has(key)) select.append(el('option', {value: key}, key));
+  }
+}
+
+/** Throughput (events finished per second between samples) and lag, as two lines on one SVG. */
+function chart(history) {
+  const svg = $('chart');
+  const ns = 'http://www.w3.org/2000/svg';
+  const samples = (history && history.samples) || [];
+  const width = 800;
+  const height = 180;
+  const pad = 4;
+  svg.replaceChildren();
+  const points = [];
+  for (let i = 1; i < samples.length; i++) {
+    const dt = (Date.parse(samples[i].at) - Date.parse(samples[i - 1].at)) / 1000;
+    if (dt <= 0) continue;
+    const rate = Math.max(0, (samples[i].finished - samples[i - 1].finished) / dt);
+    points.push({at: Date.parse(samples[i].at), rate, lag: Number(samples[i].lag_seconds)});
+  }
+  // the x axis spans the window, or the time since the first sample while the history is shorter than it
+  const end = Date.now();
+  const start = Math.max(end - ((history && history.window_seconds) || 900) * 1000, Date.parse(samples[0].at));
+  const windowMs = Math.max(1000, end - start);
+  if (points.length < 2) {
+    $('chart-caption').textContent = 'collecting samples (one every ' + ((history && history.interval_ms) || 5000) / 1000
+      + ' s)…';
+    return;
+  }
+  const maxRate = Math.max(1, ...points.map((p) => p.rate));
+  const maxLag = Math.max(1, ...points.map((p) => p.lag));
+  const x = (at) => pad + (width - 2 * pad) * Math.max(0, (at - start)) / windowMs;
+  const line = (value, max, cls) => {
+    const polyline = document.createElementNS(ns, 'polyline');
+    polyline.setAttribute('points', points.map((p) => x(p.at).toFixed(1) + ','
+      + (height - pad - (height - 2 * pad) * value(p) / max).toFixed(1)).join(' '));
+    polyline.setAttribute('class', cls);
+    svg.append(polyline);
+  };
+  for (let i = 1; i < 4; i++) {
+    const grid = document.createElementNS(ns, 'line');
+    grid.setAttribute('x1', 0);
+    grid.setAttribute('x2', width);
+    grid.setAttribute('y1', (height * i) / 4);
+    grid.setAttribute('y2', (height * i) / 4);
+    grid.setAttribute('class', 'grid-line');
+    svg.append(grid);
+  }
+  line((p) => p.rate, maxRate, 'series throughput');
+  line((p) => p.lag, maxLag, 'series lag');
+  const last = points[points.length - 1];
+  $('chart-caption').textContent = 'last ' + (windowMs < 60000 ? Math.round(windowMs / 1000) + ' s'
+    : Math.round(windowMs / 60000) + ' min') + ' · now ' + last.rate.toFixed(1)
+    + ' events/s (peak ' + maxRate.toFixed(1) + '), lag ' + seconds(last.lag) + ' (peak ' + seconds(maxLag) + ')';
+}
+
+// ---- dead letters --------------------------------------------------------------------------------------------
+
+function deadLetterFilter() {
+  const iso = (value) => (value ? new Date(value).toISOString() : '');
+  return {
+    event_type: $('dl-type').value,
+    app_id: $('dl-app').value,
+    from: iso($('dl-from').value),
+    to: iso($('dl-to').value),
+    error: $('dl-error').value.trim(),
+    replayed: $('dl-state').value,
+  };
+}
+
+async function loadDeadLetters() {
+  const dl = state.deadLetters;
+  const page = await api('GET', '/dead-letters' + query({...deadLetterFilter(), limit: PAGE_SIZE, offset: dl.offset}));
+  dl.items = page.items;
+  dl.total = Number(page.total);
+  const ids = new Set(page.items.map((d) => d.id));
+  for (const id of [...dl.selected]) if (!ids.has(id)) dl.selected.delete(id);
+  renderDeadLetters();
+}
+
+function renderDeadLetters() {
+  const dl = state.deadLetters;
+  const body = $('dl-table').tBodies[0];
+  if (dl.items.length === 0) {
+    body.replaceChildren(el('tr', {}, el('td', {colspan: 8, className: 'muted empty'},
+      'No dead letters match this filter.')));
+  } else {
+    body.replaceChildren(...dl.items.map((d) => el('tr', {
+      dataset: {id: d.id, event: d.dialpad_event_id},
+      className: d.replayed_at ? 'replayed' : '',
+      onclick: (event) => {
+        if (event.target.closest('button, input')) return;
+        showDeadLetter(d.id);
+      },
+    },
+    el('td', {}, el('input', {type: 'checkbox', 'aria-label': 'select', checked: dl.selected.has(d.id),
+      disabled: !!d.replayed_at,
+      onchange: (event) => {
+        if (event.target.checked) dl.selected.add(d.id); else dl.selected.delete(d.id);
+        updateDeadLetterButtons();
+      }})),
+    timeCell(d.failed_at),
+    el('td', {}, d.event_type),
+    el('td', {}, d.app_id),
+    el('td', {className: 'mono'}, d.dialpad_event_id),
+    el('td', {className: 'error-cell', title: d.error_message || ''},
+      el('strong', {}, d.error_class || ''), ' ', d.error_message || ''),
+    el('td', {className: 'num'}, d.attempts),
+    el('td', {}, d.replayed_at
+      ? el('span', {className: 'muted', title: d.replayed_at}, 'replayed ' + time(d.replayed_at))
+      : el('button', {type: 'button', className: 'replay-one', onclick: () => replayOne(d)}, 'Replay')))));
+  }
+  const from = dl.total === 0 ? 0 : dl.offset + 1;
+  $('dl-count').textContent = number(dl.total) + ' matching';
+  $('dl-page').textContent = from + '–' + (dl.offset + dl.items.length) + ' of ' + number(dl.total);
+  $('dl-prev').disabled = dl.offset === 0;
+  $('dl-next').disabled = dl.offset + dl.items.length >= dl.total;
+  $('dl-select-all').checked = dl.items.length > 0 && dl.items.every((d) => d.replayed_at || dl.selected.has(d.id));
+  updateDeadLetterButtons();
+}
+
+function updateDeadLetterButtons() {
+  const dl = state.deadLetters;
+  $('dl-replay-selected').disabled = dl.selected.size === 0;
+  $('dl-replay-selected').textContent = 'Replay selected (' + dl.selected.size + ')';
+  const replayable = $('dl-state').value !== 'true' && dl.total > 0;
+  $('dl-replay-matching').disabled = !replayable;
+  $('dl-replay-matching').textContent = 'Replay all matching' + (replayable && $('dl-state').value === 'false'
+    ? ' (' + number(dl.total) + ')' : '');
+}
+
+async function showDeadLetter(id) {
+  try {
+    const d = await api('GET', '/dead-letters/' + encodeURIComponent(id));
+    $('dl-detail-event').textContent = d.dialpad_event_id;
+    const fields = [['Dead letter id', d.id], ['Event id', d.event_id], ['App', d.app_id], ['Type', d.event_type],
+      ['Attempts', d.attempts], ['Failed at', time(d.failed_at)],
+      ['Replayed at', d.replayed_at ? time(d.replayed_at) : 'not replayed']];
+    $('dl-detail-fields').replaceChildren(...fields.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+    $('dl-detail-error').textContent = [d.error_class, d.error_message].filter(Boolean).join('\n');
+    $('dl-detail-payload').textContent = d.payload_text || JSON.stringify(d.payload, null, 2);
+    const replay = $('dl-detail-replay');
+    replay.hidden = !!d.replayed_at;
+    replay.onclick = async () => {
+      $('dl-detail').close();
+      await replayOne(d);
+    };
+    $('dl-detail').showModal();
+  } catch (e) {
+    banner('Could not load the dead letter: ' + e.message, 'error');
+  }
+}
+
+async function replayOne(d) {
+  const ok = await confirmAction('Replay this event?',
+    'The ' + d.event_type + ' event ' + d.dialpad_event_id + ' (app ' + d.app_id + ') goes back to the queue with '
+    + 'a fresh attempt count. If the cause is not fixed it will fail again and get a new dead letter.', 'Replay');
+  if (!ok) return;
+  try {
+    const result = await api('POST', '/dead-letters/' + encodeURIComponent(d.id) + '/replay');
+    banner(result.requeued ? 'Replayed: event ' + d.dialpad_event_id + ' is back in the queue.'
+      : 'Nothing to do: this dead letter was already replayed.', result.requeued ? 'success' : 'info');
+  } catch (e) {
+    banner('Replay failed: ' + e.message, 'error');
+  }
+  await refreshAll();
+}
+
+async function replaySelected() {
+  const ids = [...state.deadLetters.selected];
+  if (ids.length === 0) return;
+  const ok = await confirmAction('Replay ' + ids.length + ' selected dead letter' + (ids.length === 1 ? '' : 's') + '?',
+    'Their events go back to the queue with a fresh attempt count.', 'Replay ' + ids.length);
+  if (!ok) return;
+  try {
+    const result = await api('POST', '/dead-letters/replay', {ids});
+    state.deadLetters.selected.clear();
+    banner('Replayed ' + result.requeued + ' of ' + ids.length + ' selected: back in the queue.', 'success');
+  } catch (e) {
+    banner('Replay failed: ' + e.message, 'error');
+  }
+  await refreshAll();
+}
+
+async function replayMatching() {
+  const filter = deadLetterFilter();
+  const described = [['type', filter.event_type], ['app', filter.app_id], ['from', filter.from], ['to', filter.to],
+    ['error contains', filter.error]].filter(([, v]) => v).map(([k, v]) => k + ' ' + v).join(', ');
+  const count = $('dl-state').value === 'false' ? number(state.deadLetters.total) + ' ' : '';
+  const ok = await confirmAction('Replay all ' + count + 'matching dead letters?',
+    'Every open dead letter ' + (described ? 'matching ' + described : 'of every type and app')
+    + ' is replayed (not only this page): the events go back to the queue with a fresh attempt count.',
+    'Replay all ' + count.trim());
+  if (!ok) return;
+  try {
+    const params = {event_type: filter.event_type, app_id: filter.app_id, from: filter.from, to: filter.to,
+      error: filter.error};
+    if (!described) params.all = 'true';
+    const result = await api('POST', '/dead-letters/replay' + query(params));
+    state.deadLetters.selected.clear();
+    banner('Replayed ' + number(result.requeued) + ' dead letter' + (result.requeued === 1 ? '' : 's')
+      + ': back in the queue.', 'success');
+  } catch (e) {
+    banner('Replay failed: ' + e.message, 'error');
+  }
+  await refreshAll();
+}
+
+// ---- calls ---------------------------------------------------------------------------------------------------
+
+async function searchCalls() {
+  const q = $('call-q').value.trim();
+  try {
+    const result = await api('GET', '/calls' + query({q, limit: 25}));
+    $('calls-count').textContent = q ? result.items.length + ' found' : 'newest ' + result.items.length;
+    const body = $('calls-table').tBodies[0];
+    if (result.items.length === 0) {
+      body.replaceChildren(el('tr', {}, el('td', {colspan: 9, className: 'muted empty'},
+        q ? 'No call with this id or number.' : 'No calls yet.')));
+    } else {
+      body.replaceChildren(...result.items.map((c) => el('tr', {
+        dataset: {callId: c.dialpad_call_id}, onclick: () => showCall(c.dialpad_call_id)},
+      el('td', {className: 'mono'}, c.dialpad_call_id),
+      el('td', {}, el('span', {className: 'status ' + (c.status || 'none')}, c.status || '—')),
+      el('td', {}, c.direction || ''),
+      el('td', {className: 'mono'}, c.from_number || ''),
+      el('td', {className: 'mono'}, c.to_number || ''),
+      timeCell(c.started_at),
+      timeCell(c.ended_at),
+      el('td', {}, c.last_state || ''),
+      el('td', {}, c.app_id))));
+    }
+    if (q && result.items.length === 0 && /^[0-9]{1,19}$/.test(q)) {
+      await showCall(q, true);
+    } else if (q && result.items.length === 1) {
+      await showCall(result.items[0].dialpad_call_id);
+    }
+  } catch (e) {
+    banner('Search failed: ' + e.message, 'error');
+  }
+}
+
+async function showCall(callId, quiet) {
+  let detail;
+  try {
+    detail = await api('GET', '/calls/' + encodeURIComponent(callId));
+  } catch (e) {
+    if (!quiet) banner('Could not load call ' + callId + ': ' + e.message, 'error');
+    $('call-detail').hidden = true;
+    return;
+  }
+  $('call-detail').hidden = false;
+  $('call-detail-id').textContent = callId;
+  const c = detail.call;
+  const row = $('call-row');
+  if (!c) {
+    row.replaceChildren(el('dt', {}, 'Row'), el('dd', {className: 'muted'},
+      'not projected (yet): see the events\' outcomes'));
+  } else {
+    const keys = ['dialpad_call_id', 'app_id', 'status', 'direction', 'from_number', 'to_number', 'started_at',
+      'answered_at', 'ended_at', 'duration_ms', 'recording_url', 'voicemail_url', 'master_call_id',
+      'entry_point_call_id', 'last_state', 'last_event_at', 'created_at', 'updated_at'];
+    row.replaceChildren(...keys.flatMap((k) => [el('dt', {}, k),
+      el('dd', {className: 'mono'}, k.endsWith('_at') && c[k] ? time(c[k]) : (c[k] === null ? '—' : c[k]))]));
+  }
+  const body = $('call-events').tBodies[0];
+  body.replaceChildren(...detail.events.map((e) => el('tr', {dataset: {event: e.dialpad_event_id}},
+    el('td', {title: e.event_timestamp || ''}, e.event_time ? time(e.event_time) : (e.event_timestamp || '')),
+    el('td', {}, e.event_type),
+    el('td', {}, e.state || ''),
+    timeCell(e.received_at),
+    el('td', {className: e.outcome === 'dead_lettered' ? 'bad' : ''},
+      e.outcome || (e.last_error ? 'retrying' : 'unprocessed'),
+      e.last_error ? el('div', {className: 'muted small'}, e.last_error) : null),
+    el('td', {className: 'num'}, e.attempts),
+    el('td', {}, el('details', {}, el('summary', {}, 'payload'), el('pre', {className: 'text'}, e.payload_text))))));
+}
+
+// ---- wiring --------------------------------------------------------------------------------------------------
+
+async function refreshAll() {
+  if (state.refreshing) return;
+  state.refreshing = true;
+  try {
+    await refreshOverview();
+    const dialogsOpen = $('dl-detail').open || $('confirm-dialog').open;
+    if (!dialogsOpen) await loadDeadLetters();
+    if ($('banner').className === 'error' && $('banner').dataset.kind === 'connection') $('banner').hidden = true;
+  } catch (e) {
+    if (e.status !== 401) {
+      banner('The service did not answer: ' + e.message + ' (retrying every ' + REFRESH_MS / 1000 + ' s)', 'error');
+      $('banner').dataset.kind = 'connection';
+    }
+  } finally {
+    state.refreshing = false;
+  }
+}
+
+function wire() {
+  $('refresh').addEventListener('click', refreshAll);
+  $('logout').addEventListener('click', async () => {
+    await api('POST', '/console/logout');
+    window.location.reload();
+  });
+  $('dl-filter').addEventListener('submit', (event) => {
+    event.preventDefault();
+    state.deadLetters.offset = 0;
+    state.deadLetters.selected.clear();
+    loadDeadLetters().catch((e) => banner('Could not load dead letters: ' + e.message, 'error'));
+  });
+  $('dl-clear').addEventListener('click', () => {
+    $('dl-filter').reset();
+    $('dl-filter').requestSubmit();
+  });
+  $('dl-prev').addEventListener('click', () => {
+    state.deadLetters.offset = Math.max(0, state.deadLetters.offset - PAGE_SIZE);
+    loadDeadLetters();
+  });
+  $('dl-next').addEventListener('click', () => {
+    state.deadLetters.offset += PAGE_SIZE;
+    loadDeadLetters();
+  });
+  $('dl-select-all').addEventListener('change', (event) => {
+    for (const d of state.deadLetters.items) {
+      if (d.replayed_at) continue;
+      if (event.target.checked) state.deadLetters.selected.add(d.id); else state.deadLetters.selected.delete(d.id);
+    }
+    renderDeadLetters();
+  });
+  $('dl-replay-selected').addEventListener('click', replaySelected);
+  $('dl-replay-matching').addEventListener('click', replayMatching);
+  $('call-search').addEventListener('submit', (event) => {
+    event.preventDefault();
+    searchCalls();
+  });
+  $('banner').addEventListener('click', () => {
+    $('banner').hidden = true;
+  });
+  setInterval(() => {
+    // the dead-letter table is not reloaded under a person's selection or open dialog
+    if ($('auto-refresh').checked && state.deadLetters.selected.size === 0) refreshAll();
+    else if ($('auto-refresh').checked) refreshOverview().catch(() => {});
+  }, REFRESH_MS);
+}
+
+async function start() {
+  wire();
+  try {
+    await loadSession();
+  } catch (e) {
+    banner('The service did not answer: ' + e.message, 'error');
+  }
+  await refreshAll();
+  await searchCalls();
+}
+
+start();

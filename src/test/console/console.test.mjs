@@ -1,0 +1,217 @@
+// Browser test of the operator console: Playwright (playwright-core) driving Debian's Chromium against a running
+// service with a real database. Started by OperatorConsoleBrowserTest (Java), which prepares the database (normal
+// events, one poisoned call event whose payload holds <script>, the fault then removed) and passes what it expects
+// in the environment; afterwards it checks the database again. Exit code 0 = every step passed.
+//
+//   CONSOLE_URL        the management server, e.g. http://127.0.0.1:9876
+//   ADMIN_TOKEN        the service's admin token
+//   EXPECTED_STATS     JSON: the counts the overview must show (read from the database by the Java side)
+//   POISON_CALL_ID     the poisoned call's id; POISON_EVENT_ID its dialpad_event_id (dead-lettered)
+//   SCREENSHOT_DIR     where the screenshots go (the README's picture is one of them)
+//   CHROMIUM           the browser (default /usr/bin/chromium)
+import {chromium} from 'playwright-core';
+import assert from 'node:assert/strict';
+import {mkdirSync} from 'node:fs';
+import path from 'node:path';
+
+const url = required('CONSOLE_URL');
+const token = required('ADMIN_TOKEN');
+const expected = JSON.parse(required('EXPECTED_STATS'));
+const poisonCallId = required('POISON_CALL_ID');
+const poisonEventId = required('POISON_EVENT_ID');
+const screenshots = process.env.SCREENSHOT_DIR || 'screenshots';
+const TIMEOUT = 20_000;
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error('missing environment variable ' + name);
+  return value;
+}
+
+let stepNumber = 0;
+async function step(name, body) {
+  stepNumber++;
+  const started = Date.now();
+  try {
+    await body();
+    console.log(`ok ${stepNumber} - ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    console.log(`not ok ${stepNumber} - ${name}`);
+    throw e;
+  }
+}
+
+mkdirSync(screenshots, {recursive: true});
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+const pageErrors = [];
+let failed = false;
+try {
+  const context = await browser.newContext({viewport: {width: 1400, height: 1000}});
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.log('  browser console: ' + message.text());
+  });
+
+  await step('an unauthenticated visit is refused: 401, the sign-in form, no data', async () => {
+    const response = await page.goto(url + '/console');
+    assert.equal(response.status(), 401);
+    await page.locator('#login-form').waitFor();
+    assert.equal(await page.locator('#overview').count(), 0);
+    const api = await page.evaluate(async () => {
+      const stats = await fetch('/stats');
+      const replay = await fetch('/dead-letters/replay?all=true', {method: 'POST'});
+      return [stats.status, replay.status];
+    });
+    assert.deepEqual(api, [401, 401]);
+  });
+
+  await step('a wrong token is refused with a clear message', async () => {
+    await page.fill('#login-token', 'not-the-token');
+    await page.click('#login-submit');
+    await page.locator('#login-error').waitFor({state: 'visible'});
+    assert.match(await page.locator('#login-error').textContent(), /not the admin token/);
+    assert.equal(await page.locator('#overview').count(), 0);
+  });
+
+  await step('the admin token signs in (HttpOnly, SameSite=Strict cookie) and shows the console', async () => {
+    await page.fill('#login-token', token);
+    await Promise.all([page.waitForURL(url + '/console'), page.click('#login-submit')]);
+    await page.locator('#overview').waitFor();
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'dialpad_admin_session');
+    assert.ok(session, 'session cookie set');
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.sameSite, 'Strict');
+    assert.equal(await page.evaluate(() => document.cookie.includes('dialpad_admin_session')), false);
+  });
+
+  await step('the overview shows the counts that are in the database', async () => {
+    for (const [key, value] of Object.entries(expected)) {
+      await page.waitForFunction(([k, v]) => {
+        const node = document.querySelector(`[data-stat="${k}"]`);
+        return node && node.dataset.value === String(v);
+      }, [key, value], {timeout: TIMEOUT}).catch(async () => {
+        const shown = await page.locator(`[data-stat="${key}"]`).getAttribute('data-value');
+        throw new Error(`overview ${key}: shows ${shown}, the database has ${value}`);
+      });
+    }
+    // per type: the poisoned call type shows its dead letter
+    await page.locator('#by-type tbody tr[data-key="call.ended"]').waitFor();
+    assert.equal(await page.locator('#by-app tbody tr').count() >= 1, true);
+  });
+
+  const poisonRow = page.locator(`#dl-table tbody tr[data-event="${poisonEventId}"]`);
+
+  await step('the poisoned event is in the dead-letter table, with its error', async () => {
+    await poisonRow.waitFor();
+    const text = await poisonRow.textContent();
+    assert.match(text, /poison call refused by the test trigger/);
+    assert.match(text, /call\.ended/);
+  });
+
+  await step('the dead-letter table filters by error text and by type', async () => {
+    await page.fill('#dl-error', 'no such error text anywhere');
+    await page.click('#dl-filter button[type="submit"]');
+    await page.locator('#dl-table td.empty').waitFor();
+    await page.fill('#dl-error', 'POISON CALL');
+    await page.selectOption('#dl-type', 'call.ended');
+    await page.click('#dl-filter button[type="submit"]');
+    await poisonRow.waitFor();
+    assert.match(await page.locator('#dl-count').textContent(), /^1 matching/);
+    await page.click('#dl-clear');
+    await poisonRow.waitFor();
+  });
+
+  await step('its payload opens on click, and the <script> in it is shown as text, never run', async () => {
+    await poisonRow.locator('td.mono').click();
+    const detail = page.locator('#dl-detail');
+    await detail.waitFor({state: 'visible'});
+    const payload = await page.locator('#dl-detail-payload').textContent();
+    assert.ok(payload.includes('<script>window.__pwned = 1</script>'), 'script shown as text: ' + payload);
+    assert.ok(payload.includes('<img src=x onerror=window.__pwned=2>'), 'img shown as text');
+    assert.ok(payload.includes(poisonCallId), 'the int64 call id is shown exactly');
+    assert.equal(await page.locator('#dl-detail-payload script, #dl-detail-payload img').count(), 0);
+    assert.equal(await page.locator('body script:not([src])').count(), 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    await page.screenshot({path: path.join(screenshots, 'operator-console-dead-letter.png')});
+    await page.click('#dl-detail-close');
+    await detail.waitFor({state: 'hidden'});
+  });
+
+  await step('screenshot of the console', async () => {
+    await page.locator('#calls-table tbody tr').first().waitFor();
+    await page.screenshot({path: path.join(screenshots, 'operator-console.png'), fullPage: true});
+  });
+
+  await step('a console POST without its CSRF token is refused (403), even with the session cookie', async () => {
+    const status = await page.evaluate(async () =>
+      (await fetch('/dead-letters/replay?all=true', {method: 'POST', credentials: 'same-origin'})).status);
+    assert.equal(status, 403);
+    assert.equal(await poisonRow.count(), 1, 'nothing was replayed');
+  });
+
+  await step('replay asks for confirmation; cancelling changes nothing', async () => {
+    await poisonRow.locator('button.replay-one').click();
+    await page.locator('#confirm-dialog').waitFor({state: 'visible'});
+    assert.match(await page.locator('#confirm-text').textContent(), new RegExp(poisonEventId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await page.click('#confirm-cancel');
+    await page.locator('#confirm-dialog').waitFor({state: 'hidden'});
+    await page.click('#refresh');
+    assert.equal(await poisonRow.count(), 1);
+  });
+
+  await step('replay (confirmed) shows the result and the dead letter leaves the table', async () => {
+    await poisonRow.locator('button.replay-one').click();
+    await page.locator('#confirm-dialog').waitFor({state: 'visible'});
+    await page.click('#confirm-ok');
+    await page.locator('#banner.success').waitFor();
+    assert.match(await page.locator('#banner').textContent(), /Replayed/);
+    await poisonRow.waitFor({state: 'detached'});
+  });
+
+  await step('the replayed event is processed: searching its call id shows the call row and its events', async () => {
+    const row = page.locator(`#calls-table tbody tr[data-call-id="${poisonCallId}"]`);
+    const deadline = Date.now() + TIMEOUT;
+    await page.fill('#call-q', poisonCallId);
+    // the event is processed within moments of the replay: search until its row is there
+    for (;;) {
+      await Promise.all([page.waitForResponse((r) => r.url().includes('/calls?')),
+        page.click('#call-search button[type="submit"]')]);
+      if (await row.waitFor({timeout: 1000}).then(() => true, () => false)) break;
+      if (Date.now() > deadline) throw new Error('the call row never appeared');
+    }
+    await page.locator('#call-detail').waitFor({state: 'visible'});
+    assert.equal(await page.locator('#call-detail-id').textContent(), poisonCallId);
+    await page.locator(`#call-events tbody tr[data-event="${poisonEventId}"]`).waitFor();
+    assert.match(await page.locator('#call-row').textContent(), /ended/);
+    const outcome = await page.locator(`#call-events tbody tr[data-event="${poisonEventId}"] td`).nth(4).textContent();
+    assert.match(outcome, /processed/);
+  });
+
+  await step('a phone number finds the call too', async () => {
+    await page.fill('#call-q', '+15550009999');
+    await page.click('#call-search button[type="submit"]');
+    await page.locator(`#calls-table tbody tr[data-call-id="${poisonCallId}"]`).waitFor();
+  });
+
+  await step('signing out ends the session', async () => {
+    await Promise.all([page.waitForEvent('load'), page.click('#logout')]);
+    await page.locator('#login-form').waitFor();
+    const response = await page.goto(url + '/console');
+    assert.equal(response.status(), 401);
+  });
+
+  assert.deepEqual(pageErrors, [], 'no script errors in the page');
+} catch (e) {
+  failed = true;
+  console.error(e && e.stack ? e.stack : e);
+} finally {
+  await browser.close();
+}
+if (pageErrors.length) console.log('page errors: ' + JSON.stringify(pageErrors));
+process.exit(failed ? 1 : 0);

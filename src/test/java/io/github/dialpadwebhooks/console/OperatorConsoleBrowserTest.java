@@ -1,0 +1,148 @@
+package io.github.dialpadwebhooks.console;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.dialpadwebhooks.failures.PoisonTrigger;
+import io.github.dialpadwebhooks.support.Events;
+import io.github.dialpadwebhooks.support.RunningApp;
+import io.github.dialpadwebhooks.support.Samples;
+import io.github.dialpadwebhooks.support.Sql;
+import io.github.dialpadwebhooks.support.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The operator console in a real browser: Playwright (playwright-core, src/test/console) driving Debian's Chromium
+ * against the running service and a real database. This class prepares the database (ordinary events, a poisoned
+ * call event whose payload holds {@code <script>}, dead-lettered, then the fault removed), runs the browser script
+ * with what it must see, and checks the database after the clicks.
+ * <p>
+ * Needs node, /usr/bin/chromium and {@code npm ci} in src/test/console ({@code .ci/run} installs them). Without
+ * them the test is skipped, unless CONSOLE_BROWSER_TESTS=required (as in CI), where it fails.
+ */
+class OperatorConsoleBrowserTest {
+
+    static final String TOKEN = "console-test-token";
+    /** Above 2^53: the browser must still show it exactly. */
+    static final long POISON = 9_100_000_000_000_000_123L;
+    static final long HANGUP_AT = 1_764_400_000_000L;
+    static final Path SCRIPT_DIR = Path.of("src/test/console");
+
+    @RegisterExtension
+    static RunningApp app = RunningApp.withProperty("admin.token", TOKEN)
+            .and("processor.poll-delay-ms", "20")
+            .and("processor.retry-delay-ms", "20")
+            .and("processor.max-redeliveries", "1")
+            .and("metrics.refresh-ms", "1000");
+
+    @AfterEach
+    void tearDown() {
+        PoisonTrigger.remove();
+    }
+
+    @Test
+    void should_show_fix_and_replay_a_dead_letter_in_a_real_browser() throws Exception {
+        String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
+        boolean ready = new File(chromium).canExecute()
+                && Files.isDirectory(SCRIPT_DIR.resolve("node_modules/playwright-core")) && onPath("node");
+        if (!ready) {
+            String why = "browser test needs node, " + chromium + " and `npm ci --prefix src/test/console`";
+            if ("required".equals(System.getenv("CONSOLE_BROWSER_TESTS"))) {
+                fail(why);
+            }
+            Assumptions.abort(why);
+        }
+        TestDatabase.get().truncateAll();
+
+        // ordinary traffic: the three real samples, more calls, an SMS and an event no handler knows (skipped)
+        for (String sample : new String[] {"call-ringing.json", "call-hangup.json", "sms-inbound.json"}) {
+            assertThat(app.post("/webhooks/dialpad", Samples.text(sample)).statusCode()).isEqualTo(202);
+        }
+        for (int i = 0; i < 12; i++) {
+            assertThat(app.post("/webhooks/dialpad", PoisonTrigger.callEvent(7_700_000_000_000_000L + i, "ringing",
+                    HANGUP_AT + i)).statusCode()).isEqualTo(202);
+        }
+        assertThat(app.post("/webhooks/dialpad", "{\"hello\":\"an event of a shape nobody handles\"}")
+                .statusCode()).isEqualTo(202);
+        Events.awaitAllProcessed();
+
+        // the poisoned call: the database refuses its row until the fault is removed
+        PoisonTrigger.install(POISON);
+        String poison = "{\"call_id\":" + POISON + ",\"state\":\"hangup\",\"direction\":\"inbound\","
+                + "\"event_timestamp\":" + HANGUP_AT + ",\"date_started\":" + (HANGUP_AT - 60_000)
+                + ",\"date_ended\":" + (HANGUP_AT - 1_000) + ",\"external_number\":\"+15550009999\","
+                + "\"internal_number\":\"+15550001111\",\"contact\":{\"name\":"
+                + "\"<script>window.__pwned = 1</script><img src=x onerror=window.__pwned=2>\","
+                + "\"phone\":\"+15550009999\"}}";
+        assertThat(app.post("/webhooks/dialpad", poison).statusCode()).isEqualTo(202);
+        String poisonEventId = "call:" + POISON + ":hangup:" + HANGUP_AT;
+        await().atMost(Duration.ofSeconds(30)).until(() -> Sql.count(
+                "SELECT count(*) FROM webhook_dead_letters WHERE dialpad_event_id = ? AND replayed_at IS NULL",
+                poisonEventId) == 1);
+        PoisonTrigger.remove();
+
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("received", Sql.count("SELECT count(*) FROM webhook_events"));
+        expected.put("processed", Sql.count("SELECT count(*) FROM webhook_events WHERE outcome = 'processed'"));
+        expected.put("skipped", Sql.count("SELECT count(*) FROM webhook_events WHERE outcome = 'skipped'"));
+        expected.put("dead_lettered", Sql.count("SELECT count(*) FROM webhook_events WHERE outcome = 'dead_lettered'"));
+        expected.put("unprocessed", Sql.count("SELECT count(*) FROM webhook_events WHERE processed_at IS NULL"));
+        expected.put("dead_letters_open", Sql.count("SELECT count(*) FROM webhook_dead_letters WHERE replayed_at IS NULL"));
+        assertThat(expected.get("skipped")).isEqualTo(1L);
+        assertThat(expected.get("dead_letters_open")).isEqualTo(1L);
+
+        Path screenshots = Path.of("target/console-screenshots");
+        ProcessBuilder builder = new ProcessBuilder("node", "console.test.mjs").directory(SCRIPT_DIR.toFile())
+                .redirectErrorStream(true);
+        builder.environment().put("CONSOLE_URL", app.managementUri("").toString());
+        builder.environment().put("ADMIN_TOKEN", TOKEN);
+        builder.environment().put("EXPECTED_STATS", new ObjectMapper().writeValueAsString(expected));
+        builder.environment().put("POISON_CALL_ID", Long.toString(POISON));
+        builder.environment().put("POISON_EVENT_ID", poisonEventId);
+        builder.environment().put("SCREENSHOT_DIR", screenshots.toAbsolutePath().toString());
+        builder.environment().put("CHROMIUM", chromium);
+        Process browser = builder.start();
+        String output;
+        boolean finished = browser.waitFor(180, TimeUnit.SECONDS);
+        if (!finished) {
+            browser.destroyForcibly();
+        }
+        output = new String(browser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println(output);
+        assertThat(finished).as("browser script finished within 3 min").isTrue();
+        assertThat(browser.exitValue()).as(output).isZero();
+        assertThat(output).contains("replay (confirmed) shows the result");
+
+        // what the clicks did, seen from the database
+        assertThat(Sql.value("SELECT replayed_at IS NOT NULL FROM webhook_dead_letters WHERE dialpad_event_id = ?",
+                poisonEventId)).isEqualTo(true);
+        assertThat(Sql.value("SELECT outcome FROM webhook_events WHERE dialpad_event_id = ?", poisonEventId))
+                .isEqualTo("processed");
+        assertThat(Sql.value("SELECT status FROM calls WHERE dialpad_call_id = ?", POISON)).isEqualTo("ended");
+        assertThat(Sql.count("SELECT count(*) FROM webhook_dead_letters WHERE replayed_at IS NULL")).isZero();
+        assertThat(screenshots.resolve("operator-console.png")).exists();
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (new File(dir, command).canExecute()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
