@@ -206,7 +206,8 @@ function chart(history) {
   }
   // the x axis spans the window, or the time since the first sample while the history is shorter than it
   const end = Date.now();
-  const start = Math.max(end - ((history && history.window_seconds) || 900) * 1000, Date.parse(samples[0].at));
+  const start = Math.max(end - ((history && history.window_seconds) || 900) * 1000,
+    samples.length ? Date.parse(samples[0].at) : end);
   const windowMs = Math.max(1000, end - start);
   if (points.length < 2) {
     $('chart-caption').textContent = 'collecting samples (one every ' + ((history && history.interval_ms) || 5000) / 1000

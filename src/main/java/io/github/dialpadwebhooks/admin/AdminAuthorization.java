@@ -104,15 +104,26 @@ public final class AdminAuthorization implements Processor {
             host = message.getHeader("Host", String.class);
         }
         try {
-            URI uri = URI.create(origin.trim());
-            if (uri.getHost() == null || host == null) {
-                return true;
+            if (host == null) {
+                // HTTP/2 has no Host header: the authority is in the request URL
+                host = authority(message.getHeader(Exchange.HTTP_URL, String.class));
             }
-            String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-            return !authority.equalsIgnoreCase(host.trim().toLowerCase(Locale.ROOT));
+            String authority = authority(origin.trim());
+            return authority == null || host == null || !authority.equalsIgnoreCase(host.trim());
         } catch (IllegalArgumentException e) {
             return true;
         }
+    }
+
+    private static String authority(String url) {
+        if (url == null) {
+            return null;
+        }
+        URI uri = URI.create(url);
+        if (uri.getHost() == null) {
+            return null;
+        }
+        return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
     }
 
     private static String method(Exchange exchange) {

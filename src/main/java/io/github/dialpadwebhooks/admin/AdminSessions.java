@@ -3,6 +3,7 @@ package io.github.dialpadwebhooks.admin;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -11,8 +12,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The operator console's sign-in, without server-side state: a session is {@code v1.<expiry>.<mac>} where the mac is
- * HMAC-SHA256 of the expiry keyed with ADMIN_TOKEN, so every instance behind a balancer accepts it, it expires by
+ * The operator console's sign-in, without server-side state: a session is {@code v1.<expiry>.<nonce>.<mac>} where the
+ * mac is HMAC-SHA256 of expiry and nonce keyed with ADMIN_TOKEN, so every instance behind a balancer accepts it, it expires by
  * itself, and changing ADMIN_TOKEN signs everyone out. It travels in an HttpOnly, SameSite=Strict cookie; the CSRF
  * token the console sends on every POST is another HMAC of the session, which a page on another site can neither
  * read nor compute.
@@ -22,6 +23,7 @@ public final class AdminSessions {
     public static final String COOKIE = "dialpad_admin_session";
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final byte[] token;
     private final Duration lifetime;
@@ -50,7 +52,10 @@ public final class AdminSessions {
 
     public String newSession() {
         String expiry = Long.toString(clock.instant().plus(lifetime).getEpochSecond());
-        return "v1." + expiry + "." + mac("session|" + expiry);
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        String nonce = B64.encodeToString(random);
+        return "v1." + expiry + "." + nonce + "." + mac("session|" + expiry + "|" + nonce);
     }
 
     /** The session in a Cookie request header when it is genuine and not expired, else null. */
@@ -65,11 +70,12 @@ public final class AdminSessions {
             }
             String value = cookie.substring(COOKIE.length() + 1);
             String[] fields = value.split("\\.", -1);
-            if (fields.length != 3 || !"v1".equals(fields[0]) || !fields[1].matches("[0-9]{1,12}")) {
+            if (fields.length != 4 || !"v1".equals(fields[0]) || !fields[1].matches("[0-9]{1,12}")) {
                 continue;
             }
-            boolean genuine = MessageDigest.isEqual(mac("session|" + fields[1]).getBytes(StandardCharsets.US_ASCII),
-                    fields[2].getBytes(StandardCharsets.US_ASCII));
+            boolean genuine = MessageDigest.isEqual(
+                    mac("session|" + fields[1] + "|" + fields[2]).getBytes(StandardCharsets.US_ASCII),
+                    fields[3].getBytes(StandardCharsets.US_ASCII));
             if (genuine && Long.parseLong(fields[1]) > clock.instant().getEpochSecond()) {
                 return value;
             }

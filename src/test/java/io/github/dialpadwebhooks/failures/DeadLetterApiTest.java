@@ -153,6 +153,60 @@ class DeadLetterApiTest {
         assertThat(json(admin("POST", "/dead-letters/replay?event_type=call.ring")).get("requeued").asInt()).isZero();
     }
 
+    @Test
+    void should_filter_by_error_text_and_count_the_matches() {
+        deadLetter(POISON_A, "call.ring", "ringing");
+        deadLetter(POISON_B, "call.ended", "hangup");
+        Sql.execute("UPDATE webhook_dead_letters SET error_message = 'Timeout talking to CRM' "
+                + "WHERE payload->>'call_id' = '" + POISON_B + "'");
+
+        JsonNode crm = json(admin("GET", "/dead-letters?error=crm&limit=1"));
+        assertThat(crm.get("total").asInt()).isEqualTo(1);
+        assertThat(crm.get("items").get(0).get("event_type").asText()).isEqualTo("call.ended");
+        assertThat(json(admin("GET", "/dead-letters?error=psqlexception")).get("total").asInt())
+                .as("error_class is searched too").isEqualTo(2);
+        assertThat(json(admin("GET", "/dead-letters?error=%25")).get("total").asInt())
+                .as("% is text, not a wildcard").isZero();
+        JsonNode firstPage = json(admin("GET", "/dead-letters?limit=1"));
+        assertThat(firstPage.get("items")).hasSize(1);
+        assertThat(firstPage.get("total").asInt()).as("total counts every match, not the page").isEqualTo(2);
+
+        PoisonTrigger.remove();
+        assertThat(json(admin("POST", "/dead-letters/replay?error=crm")).get("requeued").asInt()).isEqualTo(1);
+        Events.awaitAllProcessed();
+        assertThat(Sql.rows("SELECT dialpad_call_id FROM calls")).extracting(r -> r.get("dialpad_call_id"))
+                .containsExactly(POISON_B);
+    }
+
+    @Test
+    void should_replay_exactly_the_dead_letters_whose_ids_are_given() {
+        deadLetter(POISON_A, "call.ring", "ringing");
+        deadLetter(POISON_B, "call.ring", "ringing");
+        deadLetter(POISON_C, "call.ring", "ringing");
+        PoisonTrigger.remove();
+        List<Object> ids = Sql.rows("SELECT id::text AS id FROM webhook_dead_letters WHERE payload->>'call_id' IN (?, ?)",
+                Long.toString(POISON_A), Long.toString(POISON_C)).stream().map(r -> r.get("id")).toList();
+
+        HttpResponse<String> response = adminJson("POST", "/dead-letters/replay",
+                "{\"ids\": [\"" + ids.get(0) + "\", \"" + ids.get(1) + "\"]}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json(response).get("requeued").asInt()).isEqualTo(2);
+        Events.awaitAllProcessed();
+        assertThat(Sql.rows("SELECT dialpad_call_id FROM calls ORDER BY 1")).extracting(r -> r.get("dialpad_call_id"))
+                .containsExactly(POISON_A, POISON_C);
+        assertThat(json(adminJson("POST", "/dead-letters/replay", "{\"ids\": []}")).get("requeued").asInt())
+                .as("an empty list replays nothing").isZero();
+        assertThat(adminJson("POST", "/dead-letters/replay", "{\"ids\": [\"not-a-uuid\"]}").statusCode())
+                .isEqualTo(400);
+        assertThat(adminJson("POST", "/dead-letters/replay", "not json").statusCode()).isEqualTo(400);
+        assertThat(Sql.count("SELECT count(*) FROM webhook_dead_letters WHERE replayed_at IS NULL")).isEqualTo(1);
+    }
+
+    private static HttpResponse<String> adminJson(String method, String path, String body) {
+        return app.send(HttpRequest.newBuilder(app.managementUri(path)).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     /** Makes one event fail until it is dead-lettered (max-redeliveries = 1 here: two attempts). */
     private static void deadLetter(long callId, String eventType, String state) {
         PoisonTrigger.install(POISON_A, POISON_B, POISON_C);

@@ -1,0 +1,123 @@
+package io.github.dialpadwebhooks.console;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.dialpadwebhooks.failures.PoisonTrigger;
+import io.github.dialpadwebhooks.support.Events;
+import io.github.dialpadwebhooks.support.RunningApp;
+import io.github.dialpadwebhooks.support.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static io.github.dialpadwebhooks.console.ConsoleSecurityTest.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** GET /calls (newest, search by call id or number), GET /calls/{id} (row + events in order), GET /stats/history. */
+class CallsApiTest {
+
+    static final String TOKEN = "calls-api-token";
+    static final long BIG = 9_007_199_254_740_993L; // 2^53 + 1: a double would print ...992
+
+    @RegisterExtension
+    static RunningApp app = RunningApp.withProperty("admin.token", TOKEN)
+            .and("processor.poll-delay-ms", "20")
+            .and("metrics.refresh-ms", "200");
+
+    @BeforeEach
+    void setUp() {
+        TestDatabase.get().truncateAll();
+    }
+
+    @Test
+    void should_find_a_call_by_id_or_number_and_show_the_events_that_built_it_in_event_order() {
+        // delivered out of order: hangup first, then ringing, then connected
+        post(call(BIG, "hangup", 3_000, "+14155550123"));
+        post(call(BIG, "ringing", 1_000, "+14155550123"));
+        post(call(BIG, "connected", 2_000, "+14155550123"));
+        post(call(42L, "ringing", 5_000, "+442071234567"));
+        Events.awaitAllProcessed();
+
+        JsonNode newest = json(admin("/calls"));
+        assertThat(newest.get("items")).hasSize(2);
+        assertThat(json(admin("/calls?limit=1")).get("items")).hasSize(1);
+
+        JsonNode byId = json(admin("/calls?q=" + BIG)).get("items");
+        assertThat(byId).hasSize(1);
+        assertThat(byId.get(0).get("dialpad_call_id").isTextual()).as("int64 as a string").isTrue();
+        assertThat(byId.get(0).get("dialpad_call_id").asText()).isEqualTo(Long.toString(BIG));
+        for (String number : new String[] {"%2B14155550123", "14155550123", "4155550123", "(415)%20555-0123"}) {
+            assertThat(json(admin("/calls?q=" + number)).get("items")).as(number).hasSize(1);
+        }
+        assertThat(json(admin("/calls?q=%2B442071234567")).get("items").get(0).get("dialpad_call_id").asText())
+                .isEqualTo("42");
+        assertThat(json(admin("/calls?q=5550000")).get("items")).isEmpty();
+        assertThat(json(admin("/calls?q=99999999999999999999")).get("items")).as("beyond int64: no match, no error")
+                .isEmpty();
+
+        JsonNode detail = json(admin("/calls/" + BIG));
+        assertThat(detail.get("call").get("status").asText()).isEqualTo("ended");
+        assertThat(detail.get("events")).extracting(e -> e.get("state").asText())
+                .containsExactly("ringing", "connected", "hangup");
+        JsonNode first = detail.get("events").get(0);
+        assertThat(first.get("outcome").asText()).isEqualTo("processed");
+        assertThat(first.get("payload_text").asText()).contains("\"call_id\": " + BIG);
+
+        assertThat(admin("/calls/123").statusCode()).isEqualTo(404);
+        assertThat(admin("/calls/abc").statusCode()).isEqualTo(400);
+        assertThat(admin("/calls?limit=x").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void should_show_the_events_of_a_call_that_has_no_row_yet() {
+        long poison = 7_800_000_000_000_001L;
+        PoisonTrigger.install(poison);
+        try {
+            Events.insert("call.ring", "call:" + poison + ":ringing:1000", call(poison, "ringing", 1_000, "+1"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                JsonNode events = json(admin("/calls/" + poison)).get("events");
+                return events.size() == 1 && events.get(0).get("last_error").asText().contains(PoisonTrigger.MESSAGE);
+            });
+            assertThat(json(admin("/calls/" + poison)).get("call").isNull()).isTrue();
+        } finally {
+            PoisonTrigger.remove();
+        }
+    }
+
+    @Test
+    void should_keep_recent_samples_of_the_pipeline_for_the_chart() {
+        post(call(77L, "ringing", 1_000, "+1"));
+        Events.awaitAllProcessed();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            JsonNode samples = json(admin("/stats/history")).get("samples");
+            return samples.size() >= 2 && samples.get(samples.size() - 1).get("finished").asLong() == 1;
+        });
+        JsonNode history = json(admin("/stats/history"));
+        assertThat(history.get("interval_ms").asLong()).isEqualTo(200);
+        assertThat(history.get("window_seconds").asLong()).isEqualTo(900);
+        JsonNode last = history.get("samples").get(history.get("samples").size() - 1);
+        assertThat(last.get("processed").asLong()).isEqualTo(1);
+        assertThat(last.get("unprocessed").asLong()).isZero();
+        assertThat(last.has("lag_seconds")).isTrue();
+        assertThat(last.get("at").asText()).endsWith("Z");
+    }
+
+    private static String call(long id, String state, long timestamp, String external) {
+        return "{\"call_id\":" + id + ",\"state\":\"" + state + "\",\"direction\":\"inbound\",\"event_timestamp\":"
+                + (1_764_000_000_000L + timestamp) + ",\"date_started\":1764000000000,\"external_number\":\""
+                + external + "\",\"internal_number\":\"+15550002\"}";
+    }
+
+    private static void post(String body) {
+        assertThat(app.post("/webhooks/dialpad", body).statusCode()).isEqualTo(202);
+    }
+
+    private static HttpResponse<String> admin(String path) {
+        return app.send(HttpRequest.newBuilder(app.managementUri(path)).header("Authorization", "Bearer " + TOKEN)
+                .GET());
+    }
+}
