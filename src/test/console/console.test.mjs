@@ -7,6 +7,7 @@
 //   ADMIN_TOKEN        the service's admin token
 //   EXPECTED_STATS     JSON: the counts the overview must show (read from the database by the Java side)
 //   POISON_CALL_ID     the poisoned call's id; POISON_EVENT_ID its dialpad_event_id (dead-lettered)
+//   SECOND_EVENT_ID    one of the two other dead-lettered events (call.ring)
 //   SCREENSHOT_DIR     where the screenshots go (the README's picture is one of them)
 //   CHROMIUM           the browser (default /usr/bin/chromium)
 import {chromium} from 'playwright-core';
@@ -19,6 +20,7 @@ const token = required('ADMIN_TOKEN');
 const expected = JSON.parse(required('EXPECTED_STATS'));
 const poisonCallId = required('POISON_CALL_ID');
 const poisonEventId = required('POISON_EVENT_ID');
+const secondEventId = required('SECOND_EVENT_ID');
 const screenshots = process.env.SCREENSHOT_DIR || 'screenshots';
 const TIMEOUT = 20_000;
 
@@ -123,6 +125,13 @@ try {
     await page.click('#dl-filter button[type="submit"]');
     await poisonRow.waitFor();
     assert.match(await page.locator('#dl-count').textContent(), /^1 matching/);
+    await page.fill('#dl-error', '');
+    await page.click('#dl-filter button[type="submit"]');
+    assert.match(await page.locator('#dl-count').textContent(), /^1 matching/);
+    await page.selectOption('#dl-type', 'call.ring');
+    await page.click('#dl-filter button[type="submit"]');
+    await page.locator(`#dl-table tbody tr[data-event="${secondEventId}"]`).waitFor();
+    assert.match(await page.locator('#dl-count').textContent(), /^2 matching/);
     await page.click('#dl-clear');
     await poisonRow.waitFor();
   });
@@ -172,6 +181,33 @@ try {
     await page.locator('#banner.success').waitFor();
     assert.match(await page.locator('#banner').textContent(), /Replayed/);
     await poisonRow.waitFor({state: 'detached'});
+  });
+
+  await step('replay selected: tick one row, confirm, exactly that one is replayed', async () => {
+    const second = page.locator(`#dl-table tbody tr[data-event="${secondEventId}"]`);
+    await second.locator('input[type="checkbox"]').check();
+    assert.match(await page.locator('#dl-replay-selected').textContent(), /\(1\)/);
+    await page.click('#dl-replay-selected');
+    await page.locator('#confirm-dialog').waitFor({state: 'visible'});
+    assert.match(await page.locator('#confirm-title').textContent(), /1 selected/);
+    await page.click('#confirm-ok');
+    await page.locator('#banner.success', {hasText: 'Replayed 1 of 1 selected'}).waitFor();
+    await second.waitFor({state: 'detached'});
+    assert.match(await page.locator('#dl-count').textContent(), /^1 matching/);
+  });
+
+  await step('replay all matching the filter: confirm, the table empties', async () => {
+    await page.selectOption('#dl-type', 'call.ring');
+    await page.click('#dl-filter button[type="submit"]');
+    await page.locator('#dl-replay-matching', {hasText: '(1)'}).waitFor();
+    await page.click('#dl-replay-matching');
+    await page.locator('#confirm-dialog').waitFor({state: 'visible'});
+    assert.match(await page.locator('#confirm-text').textContent(), /type call\.ring/);
+    await page.click('#confirm-ok');
+    await page.locator('#banner.success', {hasText: 'Replayed 1 dead letter'}).waitFor();
+    await page.click('#dl-clear');
+    await page.locator('#dl-table td.empty').waitFor();
+    await page.locator('[data-stat="dead_letters_open"][data-value="0"]').waitFor();
   });
 
   await step('the replayed event is processed: searching its call id shows the call row and its events', async () => {

@@ -80,10 +80,15 @@ public final class AdminAuthorization implements Processor {
         exchange.setProperty(SESSION_PROPERTY, session);
     }
 
-    /** True when the request may see admin data: token mode with a valid session cookie, or open mode. */
-    public boolean hasConsoleSession(Exchange exchange) {
-        return !sessions.isTokenRequired()
-                || sessions.validSession(exchange.getMessage().getHeader("Cookie", String.class)) != null;
+    /** True when the request may see admin data: open mode, a valid console session cookie, or the bearer token. */
+    public boolean isAuthenticated(Exchange exchange) {
+        if (!sessions.isTokenRequired()
+                || sessions.validSession(exchange.getMessage().getHeader("Cookie", String.class)) != null) {
+            return true;
+        }
+        String authorization = exchange.getMessage().getHeader("Authorization", String.class);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                && sessions.isAdminToken(authorization.substring(7).trim());
     }
 
     /**

@@ -49,10 +49,16 @@ public final class OperatorConsole {
         }
     }
 
-    /** GET /console: the console when the visitor may see it, else the sign-in form with 401. */
+    /**
+     * GET /console: the console when the visitor may see it (console session, or the bearer token), else the sign-in
+     * form with 401.
+     */
     public void page(Exchange exchange) {
-        boolean allowed = authorization.hasConsoleSession(exchange);
+        boolean allowed = authorization.isAuthenticated(exchange);
         answer(exchange, allowed ? 200 : 401, assets.get(allowed ? "index.html" : "login.html"));
+        if (!allowed) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"dialpad-webhooks admin\"");
+        }
     }
 
     /** GET /console/assets/{file}: the console's scripts and stylesheet (not secret: they hold no data). */

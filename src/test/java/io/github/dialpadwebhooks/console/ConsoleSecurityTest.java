@@ -44,6 +44,12 @@ class ConsoleSecurityTest {
             assertThat(get(path, null).statusCode()).as(path).isEqualTo(401);
         }
         assertThat(get("/console", "dialpad_admin_session=v1.9999999999.forged").statusCode()).isEqualTo(401);
+        assertThat(page.headers().firstValue("WWW-Authenticate")).isPresent();
+        assertThat(app.send(HttpRequest.newBuilder(app.managementUri("/console"))
+                .header("Authorization", "Bearer wrong").GET()).statusCode()).isEqualTo(401);
+        assertThat(app.send(HttpRequest.newBuilder(app.managementUri("/console"))
+                .header("Authorization", "Bearer " + TOKEN).GET()).statusCode())
+                .as("the bearer token opens the page too").isEqualTo(200);
     }
 
     @Test

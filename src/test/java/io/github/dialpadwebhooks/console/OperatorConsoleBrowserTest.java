@@ -27,8 +27,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The operator console in a real browser: Playwright (playwright-core, src/test/console) driving Debian's Chromium
- * against the running service and a real database. This class prepares the database (ordinary events, a poisoned
- * call event whose payload holds {@code <script>}, dead-lettered, then the fault removed), runs the browser script
+ * against the running service and a real database. This class prepares the database (ordinary events, three
+ * poisoned call events, one whose payload holds {@code <script>}, dead-lettered, then the fault removed), runs the
+ * browser script
  * with what it must see, and checks the database after the clicks.
  * <p>
  * Needs node, /usr/bin/chromium and {@code npm ci} in src/test/console ({@code .ci/run} installs them). Without
@@ -40,6 +41,9 @@ class OperatorConsoleBrowserTest {
     /** Above 2^53: the browser must still show it exactly. */
     static final long POISON = 9_100_000_000_000_000_123L;
     static final long HANGUP_AT = 1_764_400_000_000L;
+    /** Two more poisoned calls (call.ring), for "replay selected" and "replay all matching". */
+    static final long SECOND = 7_900_000_000_000_002L;
+    static final long THIRD = 7_900_000_000_000_003L;
     static final Path SCRIPT_DIR = Path.of("src/test/console");
 
     @RegisterExtension
@@ -80,8 +84,12 @@ class OperatorConsoleBrowserTest {
                 .statusCode()).isEqualTo(202);
         Events.awaitAllProcessed();
 
-        // the poisoned call: the database refuses its row until the fault is removed
-        PoisonTrigger.install(POISON);
+        // the poisoned calls: the database refuses their rows until the fault is removed
+        PoisonTrigger.install(POISON, SECOND, THIRD);
+        for (long other : new long[] {SECOND, THIRD}) {
+            assertThat(app.post("/webhooks/dialpad", PoisonTrigger.callEvent(other, "ringing", HANGUP_AT))
+                    .statusCode()).isEqualTo(202);
+        }
         String poison = "{\"call_id\":" + POISON + ",\"state\":\"hangup\",\"direction\":\"inbound\","
                 + "\"event_timestamp\":" + HANGUP_AT + ",\"date_started\":" + (HANGUP_AT - 60_000)
                 + ",\"date_ended\":" + (HANGUP_AT - 1_000) + ",\"external_number\":\"+15550009999\","
@@ -92,7 +100,7 @@ class OperatorConsoleBrowserTest {
         String poisonEventId = "call:" + POISON + ":hangup:" + HANGUP_AT;
         await().atMost(Duration.ofSeconds(30)).until(() -> Sql.count(
                 "SELECT count(*) FROM webhook_dead_letters WHERE dialpad_event_id = ? AND replayed_at IS NULL",
-                poisonEventId) == 1);
+                poisonEventId) == 1 && Sql.count("SELECT count(*) FROM webhook_dead_letters") == 3);
         PoisonTrigger.remove();
 
         Map<String, Object> expected = new LinkedHashMap<>();
@@ -103,7 +111,7 @@ class OperatorConsoleBrowserTest {
         expected.put("unprocessed", Sql.count("SELECT count(*) FROM webhook_events WHERE processed_at IS NULL"));
         expected.put("dead_letters_open", Sql.count("SELECT count(*) FROM webhook_dead_letters WHERE replayed_at IS NULL"));
         assertThat(expected.get("skipped")).isEqualTo(1L);
-        assertThat(expected.get("dead_letters_open")).isEqualTo(1L);
+        assertThat(expected.get("dead_letters_open")).isEqualTo(3L);
 
         Path screenshots = Path.of("target/console-screenshots");
         ProcessBuilder builder = new ProcessBuilder("node", "console.test.mjs").directory(SCRIPT_DIR.toFile())
@@ -113,6 +121,7 @@ class OperatorConsoleBrowserTest {
         builder.environment().put("EXPECTED_STATS", new ObjectMapper().writeValueAsString(expected));
         builder.environment().put("POISON_CALL_ID", Long.toString(POISON));
         builder.environment().put("POISON_EVENT_ID", poisonEventId);
+        builder.environment().put("SECOND_EVENT_ID", "call:" + SECOND + ":ringing:" + HANGUP_AT);
         builder.environment().put("SCREENSHOT_DIR", screenshots.toAbsolutePath().toString());
         builder.environment().put("CHROMIUM", chromium);
         Process browser = builder.start();
@@ -133,6 +142,8 @@ class OperatorConsoleBrowserTest {
         assertThat(Sql.value("SELECT outcome FROM webhook_events WHERE dialpad_event_id = ?", poisonEventId))
                 .isEqualTo("processed");
         assertThat(Sql.value("SELECT status FROM calls WHERE dialpad_call_id = ?", POISON)).isEqualTo("ended");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Sql.count(
+                "SELECT count(*) FROM calls WHERE dialpad_call_id IN (?, ?)", SECOND, THIRD) == 2);
         assertThat(Sql.count("SELECT count(*) FROM webhook_dead_letters WHERE replayed_at IS NULL")).isZero();
         assertThat(screenshots.resolve("operator-console.png")).exists();
     }
