@@ -152,8 +152,10 @@ try {
     await detail.waitFor({state: 'hidden'});
   });
 
-  await step('screenshot of the console', async () => {
+  await step('the chart draws throughput and lag; screenshot of the console', async () => {
     await page.locator('#calls-table tbody tr').first().waitFor();
+    await page.locator('#chart polyline.throughput').waitFor({state: 'attached'});
+    await page.locator('#chart polyline.lag').waitFor({state: 'attached'});
     await page.screenshot({path: path.join(screenshots, 'operator-console.png'), fullPage: true});
   });
 

@@ -1,6 +1,7 @@
 package io.github.dialpadwebhooks.console;
 
 import java.io.File;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,10 @@ class OperatorConsoleBrowserTest {
             Assumptions.abort(why);
         }
         TestDatabase.get().truncateAll();
+        // the traffic starts after the chart's first sample, so the chart has something to show
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.send(HttpRequest.newBuilder(
+                app.managementUri("/stats/history")).header("Authorization", "Bearer " + TOKEN).GET())
+                .body().contains("\"at\""));
 
         // ordinary traffic: the three real samples, more calls, an SMS and an event no handler knows (skipped)
         for (String sample : new String[] {"call-ringing.json", "call-hangup.json", "sms-inbound.json"}) {
