@@ -123,6 +123,15 @@ class ConsoleSecurityTest {
     }
 
     @Test
+    void should_refuse_a_large_admin_body_before_reading_it() {
+        HttpResponse<String> response = app.send(HttpRequest.newBuilder(app.managementUri("/console/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2 * 1024 * 1024])));
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(json(response).get("error").asText()).isEqualTo("body_too_large");
+    }
+
+    @Test
     void should_sign_out_by_expiring_the_cookie() {
         String cookie = cookie(login(TOKEN, null));
         HttpResponse<String> out = post("/console/logout", cookie, null, null);
