@@ -7,6 +7,13 @@ CREATE INDEX webhook_events_call_id ON webhook_events ((payload ->> 'call_id')) 
 -- Recent calls, newest first. created_at is written once, so the index does not stop HOT updates of the row.
 CREATE INDEX calls_created_at ON calls (created_at);
 
+-- Calls by phone number, newest first: the number finds them and created_at orders them, so a search stops after
+-- the newest few even for a company line with millions of calls.
+DROP INDEX calls_from_number;
+DROP INDEX calls_to_number;
+CREATE INDEX calls_from_number ON calls (from_number, created_at);
+CREATE INDEX calls_to_number ON calls (to_number, created_at);
+
 -- The dead letters matching the admin API's filter, shared by the list and the bulk replay so both always mean
 -- the same set. NULL = any. p_error: case-insensitive substring of error_class or error_message.
 -- p_replayed: true = replayed only, false = open only.
