@@ -275,9 +275,14 @@ function renderDeadLetters() {
     body.replaceChildren(...dl.items.map((d) => el('tr', {
       dataset: {id: d.id, event: d.dialpad_event_id},
       className: d.replayed_at ? 'replayed' : '',
+      tabindex: 0,
+      title: 'open (Enter)',
       onclick: (event) => {
         if (event.target.closest('button, input')) return;
         showDeadLetter(d.id);
+      },
+      onkeydown: (event) => {
+        if (event.key === 'Enter' && event.target === event.currentTarget) showDeadLetter(d.id);
       },
     },
     el('td', {}, el('input', {type: 'checkbox', 'aria-label': 'select', checked: dl.selected.has(d.id),
@@ -406,7 +411,11 @@ async function searchCalls() {
         q ? 'No call with this id or number.' : 'No calls yet.')));
     } else {
       body.replaceChildren(...result.items.map((c) => el('tr', {
-        dataset: {callId: c.dialpad_call_id}, onclick: () => showCall(c.dialpad_call_id)},
+        dataset: {callId: c.dialpad_call_id}, tabindex: 0, title: 'open (Enter)',
+        onclick: () => showCall(c.dialpad_call_id),
+        onkeydown: (event) => {
+          if (event.key === 'Enter') showCall(c.dialpad_call_id);
+        }},
       el('td', {className: 'mono'}, c.dialpad_call_id),
       el('td', {}, el('span', {className: 'status ' + (c.status || 'none')}, c.status || '—')),
       el('td', {}, c.direction || ''),
