@@ -1,9 +1,7 @@
 package io.github.dialpadwebhooks.http;
 
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.vertx.core.http.HttpHeaders;
 import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
@@ -41,20 +39,12 @@ public class ManagementHttpEngine extends VertxPlatformHttpEngine {
                         "no management server: set camel.management.enabled=true for " + endpoint.getPath()));
         if (guarded.compareAndSet(false, true)) {
             router.route().order(-1000).handler(ctx -> {
-                String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-                if (length != null && (length.length() > 9 || Long.parseLong("0" + length.replaceAll("[^0-9]", ""))
-                        > MAX_BODY_BYTES)) {
-                    ctx.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                            .putHeader(HttpHeaders.CONNECTION, "close")
-                            .end("{\"error\":\"body_too_large\",\"detail\":\"admin calls take at most "
-                                    + MAX_BODY_BYTES + " bytes\"}");
+                if (RequestBodies.declaresMoreThan(ctx, MAX_BODY_BYTES)) {
+                    RequestBodies.jsonError(ctx, 413, "body_too_large",
+                            "admin calls take at most " + MAX_BODY_BYTES + " bytes");
                     return;
                 }
-                String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-                String lower = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-                if (lower.startsWith("application/x-www-form-urlencoded") || lower.startsWith("multipart/")) {
-                    ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
-                }
+                RequestBodies.takeFormBodiesAsBytes(ctx);
                 ctx.next();
             });
         }

@@ -1,7 +1,5 @@
 package io.github.dialpadwebhooks.http;
 
-import java.util.Locale;
-
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.github.dialpadwebhooks.ops.PipelineMetrics;
@@ -101,7 +99,7 @@ public final class WebhookHttpGuard extends EventNotifierSupport {
         router.route(pathPrefix + "*").order(-1000).handler(ctx -> {
             if (stopping || !started) {
                 metrics.webhookReceived("unavailable", stopping ? "shutting_down" : "starting");
-                jsonError(ctx, 503, "unavailable", stopping ? "the service is shutting down; retry"
+                RequestBodies.jsonError(ctx, 503, "unavailable", stopping ? "the service is shutting down; retry"
                         : "the service is starting; retry");
             } else {
                 guard(ctx, maxBodySize, metrics);
@@ -115,30 +113,15 @@ public final class WebhookHttpGuard extends EventNotifierSupport {
         if (ctx.request().method() != HttpMethod.POST) {
             metrics.webhookReceived("rejected", "method_not_allowed");
             ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
-            jsonError(ctx, 405, "method_not_allowed", "webhooks are delivered with POST");
+            RequestBodies.jsonError(ctx, 405, "method_not_allowed", "webhooks are delivered with POST");
             return;
         }
-        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && length.length() < 19 && length.chars().allMatch(Character::isDigit)
-                && Long.parseLong(length) > maxBodySize) {
+        if (RequestBodies.declaresMoreThan(ctx, maxBodySize)) {
             metrics.webhookReceived("rejected", "body_too_large");
-            jsonError(ctx, 413, "body_too_large", "the body is larger than " + maxBodySize + " bytes");
+            RequestBodies.jsonError(ctx, 413, "body_too_large", "the body is larger than " + maxBodySize + " bytes");
             return;
         }
-        String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        if (contentType != null) {
-            String lower = contentType.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("application/x-www-form-urlencoded") || lower.startsWith("multipart/")) {
-                ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
-            }
-        }
+        RequestBodies.takeFormBodiesAsBytes(ctx);
         ctx.next();
-    }
-
-    private static void jsonError(RoutingContext ctx, int status, String error, String detail) {
-        ctx.response().setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .end("{\"error\":\"" + error + "\",\"detail\":\"" + detail + "\"}");
     }
 }
