@@ -39,10 +39,6 @@ public final class AdminAuthorization implements Processor {
         return sessions;
     }
 
-    public boolean isTokenRequired() {
-        return sessions.isTokenRequired();
-    }
-
     @Override
     public void process(Exchange exchange) {
         Message message = exchange.getMessage();
@@ -60,10 +56,11 @@ public final class AdminAuthorization implements Processor {
             return;
         }
         if (authorization != null) {
-            if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String bearer = bearerToken(authorization);
+            if (bearer == null) {
                 throw new AdminUnauthorizedException("an Authorization: Bearer <ADMIN_TOKEN> header is required");
             }
-            if (!sessions.isAdminToken(authorization.substring(7).trim())) {
+            if (!sessions.isAdminToken(bearer)) {
                 throw new AdminUnauthorizedException("the bearer token is not the configured ADMIN_TOKEN");
             }
             return;
@@ -86,9 +83,13 @@ public final class AdminAuthorization implements Processor {
                 || sessions.validSession(exchange.getMessage().getHeader("Cookie", String.class)) != null) {
             return true;
         }
-        String authorization = exchange.getMessage().getHeader("Authorization", String.class);
+        return sessions.isAdminToken(bearerToken(exchange.getMessage().getHeader("Authorization", String.class)));
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header, else null. */
+    private static String bearerToken(String authorization) {
         return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                && sessions.isAdminToken(authorization.substring(7).trim());
+                ? authorization.substring(7).trim() : null;
     }
 
     /**

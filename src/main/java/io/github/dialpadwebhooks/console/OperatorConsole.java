@@ -123,7 +123,7 @@ public final class OperatorConsole {
     public void session(Exchange exchange) {
         String session = exchange.getProperty(AdminAuthorization.SESSION_PROPERTY, String.class);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("auth", authorization.isTokenRequired() ? "token" : "open");
+        body.put("auth", authorization.sessions().isTokenRequired() ? "token" : "open");
         body.put("csrf_token", session == null ? null : authorization.sessions().csrfToken(session));
         clear(exchange.getMessage());
         JsonResponses.write(exchange, 200, body);
