@@ -7,7 +7,7 @@ import io.github.dialpadwebhooks.support.RunningApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import static io.github.dialpadwebhooks.console.ConsoleSecurityTest.json;
+import static io.github.dialpadwebhooks.support.RunningApp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -4,13 +4,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.github.dialpadwebhooks.support.RunningApp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -20,7 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConsoleSecurityTest {
 
     static final String TOKEN = "console-security-token";
-    static final ObjectMapper MAPPER = new ObjectMapper();
 
     @RegisterExtension
     static RunningApp app = RunningApp.withProperty("admin.token", TOKEN);
@@ -175,13 +174,5 @@ class ConsoleSecurityTest {
             request.header("Origin", origin);
         }
         return app.send(request);
-    }
-
-    static JsonNode json(HttpResponse<String> response) {
-        try {
-            return MAPPER.readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + response.body(), e);
-        }
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.dialpadwebhooks.support.Events;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Sql;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.github.dialpadwebhooks.failures.PoisonTrigger.callEvent;
+import static io.github.dialpadwebhooks.support.RunningApp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,7 +30,6 @@ class DeadLetterApiTest {
     static final long POISON_A = 7_600_000_000_000_001L;
     static final long POISON_B = 7_600_000_000_000_002L;
     static final long POISON_C = 7_600_000_000_000_003L;
-    static final ObjectMapper MAPPER = new ObjectMapper();
 
     @RegisterExtension
     static RunningApp app = RunningApp.withProperty("admin.token", TOKEN)
@@ -219,13 +218,5 @@ class DeadLetterApiTest {
     private static HttpResponse<String> admin(String method, String path) {
         return app.send(HttpRequest.newBuilder(app.managementUri(path)).header("Authorization", "Bearer " + TOKEN)
                 .method(method, HttpRequest.BodyPublishers.noBody()));
-    }
-
-    private static JsonNode json(HttpResponse<String> response) {
-        try {
-            return MAPPER.readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + response.body(), e);
-        }
     }
 }

@@ -135,6 +135,6 @@ class BadInputTest {
     private static void assertRejected(HttpResponse<String> response, int status, String error) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(NormalisationTest.body(response).get("error").asText()).isEqualTo(error);
+        assertThat(RunningApp.json(response).get("error").asText()).isEqualTo(error);
     }
 }

@@ -48,7 +48,7 @@ class DatabaseOutageTest {
         proxy.cut();
         HttpResponse<String> during = app.post("/webhooks/dialpad", event(2));
         assertThat(during.statusCode()).as(during.body()).isEqualTo(503);
-        assertThat(NormalisationTest.body(during).get("error").asText()).isEqualTo("unavailable");
+        assertThat(RunningApp.json(during).get("error").asText()).isEqualTo("unavailable");
         assertThat(app.post("/webhooks/dialpad", event(3)).statusCode()).isEqualTo(503);
 
         proxy.restore();

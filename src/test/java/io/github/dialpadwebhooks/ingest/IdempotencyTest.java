@@ -52,7 +52,7 @@ class IdempotencyTest {
             for (Future<HttpResponse<String>> f : futures) {
                 HttpResponse<String> response = f.get();
                 statuses.add(response.statusCode());
-                ids.add(NormalisationTest.body(response).get("id").asText());
+                ids.add(RunningApp.json(response).get("id").asText());
             }
 
             assertThat(statuses).filteredOn(s -> s == 202).hasSize(1);

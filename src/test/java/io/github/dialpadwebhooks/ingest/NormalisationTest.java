@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.dialpadwebhooks.support.DialpadSigner;
 import io.github.dialpadwebhooks.support.RunningApp;
@@ -23,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import static io.github.dialpadwebhooks.support.RunningApp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,8 +35,6 @@ class NormalisationTest {
 
     @RegisterExtension
     static RunningApp app = RunningApp.withProperty("dialpad.apps.signed.secret", SECRET);
-
-    static final ObjectMapper MAPPER = new ObjectMapper();
 
     @BeforeEach
     void cleanTables() {
@@ -134,8 +132,8 @@ class NormalisationTest {
 
         assertThat(first.statusCode()).isEqualTo(202);
         assertThat(second.statusCode()).isEqualTo(200);
-        assertThat(body(second).get("status").asText()).isEqualTo("duplicate");
-        assertThat(body(second).get("id").asText()).isEqualTo(body(first).get("id").asText());
+        assertThat(json(second).get("status").asText()).isEqualTo("duplicate");
+        assertThat(json(second).get("id").asText()).isEqualTo(json(first).get("id").asText());
         assertThat(Sql.count("SELECT count(*) FROM webhook_events")).isEqualTo(1);
     }
 
@@ -148,9 +146,9 @@ class NormalisationTest {
 
         assertThat(first.statusCode()).isEqualTo(202);
         assertThat(again.statusCode()).isEqualTo(200);
-        assertThat(body(again).get("status").asText()).isEqualTo("duplicate");
-        assertThat(body(again).get("id").asText()).isEqualTo(body(first).get("id").asText());
-        assertThat(body(again).get("dialpad_event_id").asText())
+        assertThat(json(again).get("status").asText()).isEqualTo("duplicate");
+        assertThat(json(again).get("id").asText()).isEqualTo(json(first).get("id").asText());
+        assertThat(json(again).get("dialpad_event_id").asText())
                 .isEqualTo("call:6421977457180672:hangup:1731624049994");
     }
 
@@ -185,7 +183,7 @@ class NormalisationTest {
     private static void assertStored(HttpResponse<String> response, String appId, String eventType,
             String dialpadEventId, String payloadJson) {
         assertThat(response.statusCode()).as(response.body()).isIn(200, 202);
-        JsonNode body = body(response);
+        JsonNode body = json(response);
         assertThat(body.get("dialpad_event_id").asText()).isEqualTo(dialpadEventId);
         List<Map<String, Object>> rows = Sql.rows("SELECT id::text AS id, event_type, "
                 + "payload = CAST(? AS jsonb) AS same_payload, processed_at FROM webhook_events "
@@ -194,13 +192,5 @@ class NormalisationTest {
         assertThat(rows.get(0).get("id")).isEqualTo(body.get("id").asText());
         assertThat(rows.get(0).get("event_type")).isEqualTo(eventType);
         assertThat(rows.get(0).get("same_payload")).isEqualTo(true);
-    }
-
-    static JsonNode body(HttpResponse<String> response) {
-        try {
-            return MAPPER.readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + response.body(), e);
-        }
     }
 }

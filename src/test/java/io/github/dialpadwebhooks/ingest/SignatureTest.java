@@ -127,7 +127,7 @@ class SignatureTest {
     private static void assertRefused(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(NormalisationTest.body(response).get("error").asText()).isNotBlank();
+        assertThat(RunningApp.json(response).get("error").asText()).isNotBlank();
         assertThat(storedRows()).isZero();
     }
 

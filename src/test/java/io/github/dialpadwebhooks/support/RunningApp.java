@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.dialpadwebhooks.Application;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * </pre>
  */
 public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> properties = new LinkedHashMap<>();
     private String databaseUrl;
@@ -116,6 +120,15 @@ public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The JSON body of an answer; an AssertionError showing the body when it is not JSON. */
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + response.body(), e);
         }
     }
 
