@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,10 @@ public final class PipelineHistory {
     private final Duration window;
     private final long intervalMs;
     private final Clock clock;
-    private final ArrayDeque<Map<String, Object>> samples = new ArrayDeque<>();
+    private final ArrayDeque<Sample> samples = new ArrayDeque<>();
+
+    private record Sample(Instant at, Map<String, Object> values) {
+    }
 
     public PipelineHistory(Duration window, long intervalMs, Clock clock) {
         this.window = window;
@@ -32,27 +34,26 @@ public final class PipelineHistory {
         this.clock = clock;
     }
 
-    /** Called by the refresh-pipeline-gauges route with webhook_stats() as JSON text. */
-    public void record(String statsJson) throws Exception {
-        JsonNode stats = MAPPER.readTree(statsJson);
+    /** Called by the refresh-pipeline-gauges route with webhook_stats(). */
+    public void record(JsonNode stats) {
         Instant now = clock.instant();
-        Map<String, Object> sample = new LinkedHashMap<>();
-        sample.put("at", now.toString());
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("at", now.toString());
         long processed = stats.path("processed").asLong();
         long skipped = stats.path("skipped").asLong();
         long deadLettered = stats.path("dead_lettered").asLong();
-        sample.put("processed", processed);
-        sample.put("skipped", skipped);
-        sample.put("dead_lettered", deadLettered);
+        values.put("processed", processed);
+        values.put("skipped", skipped);
+        values.put("dead_lettered", deadLettered);
         // every event done, whatever its outcome: the chart's throughput is its rate of change
-        sample.put("finished", processed + skipped + deadLettered);
-        sample.put("unprocessed", stats.path("unprocessed").asLong());
-        sample.put("lag_seconds", stats.path("lag_seconds").asDouble());
-        sample.put("dead_letters_open", stats.path("dead_letters_open").asLong());
+        values.put("finished", processed + skipped + deadLettered);
+        values.put("unprocessed", stats.path("unprocessed").asLong());
+        values.put("lag_seconds", stats.path("lag_seconds").asDouble());
+        values.put("dead_letters_open", stats.path("dead_letters_open").asLong());
         synchronized (samples) {
-            samples.addLast(sample);
+            samples.addLast(new Sample(now, values));
             Instant oldest = now.minus(window);
-            while (!samples.isEmpty() && Instant.parse((String) samples.peekFirst().get("at")).isBefore(oldest)) {
+            while (!samples.isEmpty() && samples.peekFirst().at().isBefore(oldest)) {
                 samples.removeFirst();
             }
         }
@@ -62,7 +63,7 @@ public final class PipelineHistory {
     public String json() throws Exception {
         List<Map<String, Object>> copy;
         synchronized (samples) {
-            copy = new ArrayList<>(samples);
+            copy = samples.stream().map(Sample::values).toList();
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("interval_ms", intervalMs);

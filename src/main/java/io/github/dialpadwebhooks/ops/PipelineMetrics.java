@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.dialpadwebhooks.processing.BatchOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -30,8 +29,6 @@ import org.apache.camel.CamelContext;
  * </ul>
  */
 public final class PipelineMetrics {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final CamelContext context;
     private final int maxRedeliveries;
@@ -75,10 +72,10 @@ public final class PipelineMetrics {
         return s == null || !s.has(field) ? Double.NaN : s.get(field).asDouble();
     }
 
-    /** Called by the refresh-pipeline-gauges route with webhook_stats() as JSON text. */
-    public void refresh(String statsJson) throws Exception {
+    /** Called by the refresh-pipeline-gauges route with webhook_stats(). */
+    public void refresh(JsonNode statsJson) {
         registry();
-        stats.set(MAPPER.readTree(statsJson));
+        stats.set(statsJson);
     }
 
     /** Called by the ingest routes: outcome accepted / duplicate / rejected / unavailable. */
