@@ -63,10 +63,12 @@ function timeCell(iso) {
   return el('td', {title: iso || ''}, time(iso));
 }
 
-function banner(text, kind) {
+/** A message above the page; source 'connection' marks the one the next successful refresh takes away. */
+function banner(text, kind, source) {
   const node = $('banner');
   node.textContent = text;
   node.className = kind || 'info';
+  node.dataset.source = source || '';
   node.hidden = false;
 }
 
@@ -481,11 +483,11 @@ async function refreshAll() {
     await refreshOverview();
     const dialogsOpen = $('dl-detail').open || $('confirm-dialog').open;
     if (!dialogsOpen) await loadDeadLetters();
-    if ($('banner').className === 'error' && $('banner').dataset.kind === 'connection') $('banner').hidden = true;
+    if ($('banner').dataset.source === 'connection') $('banner').hidden = true;
   } catch (e) {
     if (e.status !== 401) {
-      banner('The service did not answer: ' + e.message + ' (retrying every ' + REFRESH_MS / 1000 + ' s)', 'error');
-      $('banner').dataset.kind = 'connection';
+      banner('The service did not answer: ' + e.message + ' (retrying every ' + REFRESH_MS / 1000 + ' s)', 'error',
+        'connection');
     }
   } finally {
     state.refreshing = false;
