@@ -90,13 +90,12 @@ class DeadLetterTest {
 
     @Test
     void should_keep_projecting_other_events_while_a_poison_event_waits_for_its_retry() {
-        // a long back-off: the poison event waits 3 s before its second attempt
-        Sql.execute("SELECT 1");
-        Events.insert("call.ended", "poison", callEvent(POISON, "hangup", 1_731_600_000_000L));
-        await().atMost(Duration.ofSeconds(10)).until(() -> Sql.count(
-                "SELECT count(*) FROM webhook_events WHERE dialpad_event_id = 'poison' AND last_error IS NOT NULL") == 1);
-        Sql.execute("UPDATE webhook_events SET available_at = now() + interval '3 seconds' "
-                + "WHERE dialpad_event_id = 'poison'");
+        // the poison event failed its first attempt and waits 3 s for its second (stored that way in one
+        // statement, so the processor never sees it before its back-off is set)
+        Sql.execute("INSERT INTO webhook_events (app_id, event_type, dialpad_event_id, payload, attempts, last_error, "
+                + "available_at) VALUES ('default', 'call.ended', 'poison', CAST('"
+                + callEvent(POISON, "hangup", 1_731_600_000_000L) + "' AS jsonb), 1, 'first attempt failed', "
+                + "now() + interval '3 seconds')");
 
         List<Events.Event> others = new ArrayList<>();
         for (int i = 0; i < 100; i++) {

@@ -85,11 +85,13 @@ class MultiInstanceTest {
 
     @Test
     void should_take_back_an_abandoned_claim_once_its_lease_expires() {
-        Events.insert("call.ring", "abandoned", "{\"call_id\":7300000000000001,\"state\":\"ringing\","
-                + "\"direction\":\"inbound\",\"event_timestamp\":1731600000000}");
-        // an instance claimed it and died: its lease runs 1.5 s more, then anyone may take the event again
-        Sql.execute("UPDATE webhook_events SET claimed_by = 'dead-instance', claimed_at = now(), attempts = 1, "
-                + "available_at = clock_timestamp() + interval '1500 ms'");
+        // an instance claimed it and died: its lease runs 1.5 s more, then anyone may take the event again (stored
+        // claimed in one statement, so no live instance can take it before)
+        Sql.execute("INSERT INTO webhook_events (app_id, event_type, dialpad_event_id, payload, claimed_by, "
+                + "claimed_at, attempts, available_at) VALUES ('default', 'call.ring', 'abandoned', "
+                + "'{\"call_id\":7300000000000001,\"state\":\"ringing\",\"direction\":\"inbound\","
+                + "\"event_timestamp\":1731600000000}', 'dead-instance', now(), 1, "
+                + "clock_timestamp() + interval '1500 ms')");
         OffsetDateTime leaseEnd = (OffsetDateTime) Sql.rows("SELECT available_at FROM webhook_events").get(0)
                 .get("available_at");
 
