@@ -414,9 +414,9 @@ async function searchCalls() {
     } else {
       body.replaceChildren(...result.items.map((c) => el('tr', {
         dataset: {callId: c.dialpad_call_id}, tabindex: 0, title: 'open (Enter)',
-        onclick: () => showCall(c.dialpad_call_id),
+        onclick: () => showCall(c.dialpad_call_id, false, c.app_id),
         onkeydown: (event) => {
-          if (event.key === 'Enter') showCall(c.dialpad_call_id);
+          if (event.key === 'Enter') showCall(c.dialpad_call_id, false, c.app_id);
         }},
       el('td', {className: 'mono'}, c.dialpad_call_id),
       el('td', {}, el('span', {className: 'status ' + (c.status || 'none')}, c.status || '—')),
@@ -431,17 +431,18 @@ async function searchCalls() {
     if (q && result.items.length === 0 && /^[0-9]{1,19}$/.test(q)) {
       await showCall(q, true);
     } else if (q && result.items.length === 1) {
-      await showCall(result.items[0].dialpad_call_id);
+      await showCall(result.items[0].dialpad_call_id, false, result.items[0].app_id);
     }
   } catch (e) {
     banner('Search failed: ' + e.message, 'error');
   }
 }
 
-async function showCall(callId, quiet) {
+async function showCall(callId, quiet, appId) {
   let detail;
   try {
-    detail = await api('GET', '/calls/' + encodeURIComponent(callId));
+    detail = await api('GET', '/calls/' + encodeURIComponent(callId)
+      + (appId ? '?app_id=' + encodeURIComponent(appId) : ''));
   } catch (e) {
     if (!quiet) banner('Could not load call ' + callId + ': ' + e.message, 'error');
     $('call-detail').hidden = true;

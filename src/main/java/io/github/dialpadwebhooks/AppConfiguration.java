@@ -8,11 +8,14 @@ import io.github.dialpadwebhooks.admin.AdminAuthorization;
 import io.github.dialpadwebhooks.admin.AdminFailureResponse;
 import io.github.dialpadwebhooks.admin.AdminSessions;
 import io.github.dialpadwebhooks.console.OperatorConsole;
+import io.github.dialpadwebhooks.console.SignInThrottle;
 import io.github.dialpadwebhooks.db.Database;
 import io.github.dialpadwebhooks.db.DatabaseHealthCheck;
+import io.github.dialpadwebhooks.http.HttpGuards;
 import io.github.dialpadwebhooks.http.ManagementHttpEngine;
-import io.github.dialpadwebhooks.http.WebhookHttpGuard;
+import io.github.dialpadwebhooks.http.ResponseHeaderPolicy;
 import io.github.dialpadwebhooks.ingest.GroupCommitWriter;
+import io.github.dialpadwebhooks.ingest.PreviousSecretUse;
 import io.github.dialpadwebhooks.ingest.VerifyAndNormaliseWebhook;
 import io.github.dialpadwebhooks.ingest.WebhookFailureResponse;
 import io.github.dialpadwebhooks.ingest.WebhookReceipt;
@@ -23,6 +26,7 @@ import io.github.dialpadwebhooks.processing.EventBatches;
 import io.github.dialpadwebhooks.processing.PollFailureLogger;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
@@ -35,6 +39,19 @@ public class AppConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
+        // an unsafe configuration stops here, before any port or database is opened (SPEC section 7)
+        SafeConfiguration.check(properties::resolveProperty);
+        boolean adminApiEnabled = !"false".equalsIgnoreCase(
+                properties.resolveProperty("admin.api-enabled").orElse("true").trim());
+        String adminToken = properties.resolveProperty("admin.token").orElse("");
+        long managementMaxBody = longProperty(properties, "management.max-body-bytes", 1_048_576);
+        // the management server's body limit has no property: set on the server camel-main has just made (its
+        // body handlers are created with the routes, later)
+        ManagementHttpServer managementServer = context.hasService(ManagementHttpServer.class);
+        if (managementServer != null) {
+            managementServer.setMaxBodySize(managementMaxBody);
+        }
+        context.getRegistry().bind("responseHeaderPolicy", new ResponseHeaderPolicy());
 
         Database database = new Database(new Database.Settings(
                 properties.resolveProperty("database.url").orElse(""),
@@ -80,24 +97,32 @@ public class AppConfiguration implements CamelConfiguration {
 
         // the admin API: served on the management port, behind ADMIN_TOKEN when it is set
         context.getRegistry().bind("managementHttpEngine", new ManagementHttpEngine());
-        AdminAuthorization adminAuthorization = new AdminAuthorization(new AdminSessions(
-                properties.resolveProperty("admin.token").orElse(""),
-                Duration.ofMinutes(intProperty(properties, "console.session-minutes", 720)), Clock.systemUTC()));
+        AdminAuthorization adminAuthorization = new AdminAuthorization(new AdminSessions(adminToken,
+                Duration.ofMinutes(intProperty(properties, "console.session-minutes", 720)), Clock.systemUTC(),
+                database::dataSource));
         context.getRegistry().bind("adminAuthorization", adminAuthorization);
         context.getRegistry().bind("adminFailureResponse", new AdminFailureResponse());
-        context.getRegistry().bind("operatorConsole", new OperatorConsole(adminAuthorization));
+        context.getRegistry().bind("operatorConsole", new OperatorConsole(adminAuthorization,
+                new SignInThrottle(intProperty(properties, "console.sign-in-failures-per-minute", 10),
+                        Clock.systemUTC())));
 
         PipelineMetrics metrics = new PipelineMetrics(context, intProperty(properties, "processor.max-redeliveries", 3));
         context.getRegistry().bind("pipelineMetrics", metrics);
         context.getRegistry().bind("pipelineHistory", new PipelineHistory(
                 Duration.ofMinutes(intProperty(properties, "console.history-minutes", 15)),
                 intProperty(properties, "metrics.refresh-ms", 5000), Clock.systemUTC()));
-        WebhookHttpGuard guard = new WebhookHttpGuard("/webhooks/", metrics);
-        context.getManagementStrategy().addEventNotifier(guard);
-        guard.watch(context);
+        HttpGuards guards = new HttpGuards(metrics,
+                longProperty(properties, "camel.server.max-body-size", 1_048_576),
+                longProperty(properties, "ingest.max-in-flight-bytes", 33_554_432),
+                adminApiEnabled, !adminToken.isBlank(), managementMaxBody,
+                longProperty(properties, "http.request-read-timeout-ms", 10_000),
+                intProperty(properties, "http.idle-timeout-seconds", 60));
+        context.getManagementStrategy().addEventNotifier(guards);
+        guards.watch(context);
 
-        WebhookSecrets secrets = new WebhookSecrets(properties::resolveProperty);
-        context.getRegistry().bind("verifyAndNormaliseWebhook", new VerifyAndNormaliseWebhook(secrets));
+        WebhookSecrets secrets = new WebhookSecrets(properties::resolveProperty, configuredKeys(properties));
+        context.getRegistry().bind("verifyAndNormaliseWebhook",
+                new VerifyAndNormaliseWebhook(secrets, new PreviousSecretUse(metrics, Clock.systemUTC())));
         context.getRegistry().bind("webhookReceipt", new WebhookReceipt(metrics));
         context.getRegistry().bind("webhookFailureResponse", new WebhookFailureResponse(metrics));
     }
@@ -113,6 +138,20 @@ public class AppConfiguration implements CamelConfiguration {
         host = host.replaceAll("[^A-Za-z0-9.-]", "-");
         return (host.length() > 40 ? host.substring(0, 40) : host) + "-" + ProcessHandle.current().pid() + "-"
                 + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Every property key and environment variable name that is set: where the per-app secrets are found. */
+    private static java.util.Set<String> configuredKeys(PropertiesComponent properties) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        properties.loadProperties(key -> key.startsWith("dialpad.apps.")).stringPropertyNames().forEach(keys::add);
+        System.getProperties().stringPropertyNames().forEach(keys::add);
+        keys.addAll(System.getenv().keySet());
+        return keys;
+    }
+
+    private static long longProperty(PropertiesComponent properties, String key, long defaultValue) {
+        return properties.resolveProperty(key).filter(s -> !s.isBlank()).map(String::trim).map(Long::parseLong)
+                .orElse(defaultValue);
     }
 
     private static int intProperty(PropertiesComponent properties, String key, int defaultValue) {

@@ -29,9 +29,27 @@ public final class Application {
         try {
             create().run(args);
             stoppedCleanly = true;
+        } catch (Exception e) {
+            SafeConfiguration.UnsafeConfigurationException unsafe = unsafeConfiguration(e);
+            if (unsafe == null) {
+                throw e;
+            }
+            // a clear message, no stack trace: the operator has a setting to change, not a bug to report
+            System.err.println(unsafe.getMessage());
+            stopped.countDown();
+            System.exit(2);
         } finally {
             stopped.countDown();
         }
+    }
+
+    private static SafeConfiguration.UnsafeConfigurationException unsafeConfiguration(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SafeConfiguration.UnsafeConfigurationException unsafe) {
+                return unsafe;
+            }
+        }
+        return null;
     }
 
     /** The application as it runs in production; tests start this same Main with their own overrides. */

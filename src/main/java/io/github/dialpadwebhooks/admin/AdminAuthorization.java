@@ -11,8 +11,8 @@ import org.apache.camel.Processor;
 /**
  * Guards every admin call (admin API and operator console). When {@code ADMIN_TOKEN} ({@code admin.token}) is set,
  * a call must carry {@code Authorization: Bearer <token>} (scripts) or a console session cookie (browsers, see
- * {@link AdminSessions}); otherwise it is refused with 401. Without a token the admin API is open to whoever reaches
- * the management port.
+ * {@link AdminSessions}); otherwise it is refused with 401. Without a token the admin API answers loopback clients
+ * only ({@link io.github.dialpadwebhooks.http.ManagementHttpGuard} refuses the others before this runs).
  * <p>
  * State-changing calls (POST) are also refused with 403 when a browser says they come from another site
  * ({@code Origin} not this host, or {@code Sec-Fetch-Site} other than same-origin/none), whatever the mode, and a
@@ -40,7 +40,7 @@ public final class AdminAuthorization implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) {
+    public void process(Exchange exchange) throws java.sql.SQLException {
         Message message = exchange.getMessage();
         String authorization = message.getHeader("Authorization", String.class);
         String cookie = message.getHeader("Cookie", String.class);
@@ -78,7 +78,7 @@ public final class AdminAuthorization implements Processor {
     }
 
     /** True when the request may see admin data: open mode, a valid console session cookie, or the bearer token. */
-    public boolean isAuthenticated(Exchange exchange) {
+    public boolean isAuthenticated(Exchange exchange) throws java.sql.SQLException {
         if (!sessions.isTokenRequired()
                 || sessions.validSession(exchange.getMessage().getHeader("Cookie", String.class)) != null) {
             return true;

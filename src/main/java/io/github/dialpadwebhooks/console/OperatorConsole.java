@@ -35,13 +35,15 @@ public final class OperatorConsole {
             + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     private final AdminAuthorization authorization;
+    private final SignInThrottle throttle;
     private final Map<String, Asset> assets = new LinkedHashMap<>();
 
     record Asset(byte[] content, String contentType) {
     }
 
-    public OperatorConsole(AdminAuthorization authorization) {
+    public OperatorConsole(AdminAuthorization authorization, SignInThrottle throttle) {
         this.authorization = authorization;
+        this.throttle = throttle;
         for (String name : new String[] {"index.html", "login.html", "console.css", "console.js", "login.js"}) {
             String type = name.endsWith(".html") ? "text/html; charset=utf-8"
                     : name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
@@ -53,7 +55,7 @@ public final class OperatorConsole {
      * GET /console: the console when the visitor may see it (console session, or the bearer token), else the sign-in
      * form with 401.
      */
-    public void page(Exchange exchange) {
+    public void page(Exchange exchange) throws java.sql.SQLException {
         boolean allowed = authorization.isAuthenticated(exchange);
         answer(exchange, allowed ? 200 : 401, assets.get(allowed ? "index.html" : "login.html"));
         if (!allowed) {
@@ -73,14 +75,26 @@ public final class OperatorConsole {
         answer(exchange, 200, asset);
     }
 
-    /** POST /console/login with {"token": "..."}: sets the session cookie when the token is ADMIN_TOKEN. */
-    public void login(Exchange exchange) throws IOException {
+    /**
+     * POST /console/login with {"token": "..."}: sets the session cookie when the token is ADMIN_TOKEN. A client
+     * address with too many failed sign-ins in the current minute gets 429 (and a log line) without its token being
+     * checked.
+     */
+    public void login(Exchange exchange) throws IOException, java.sql.SQLException {
         Message message = exchange.getMessage();
         if (AdminAuthorization.isCrossSite(message)) {
             throw new AdminForbiddenException("a sign-in from another site is refused");
         }
         AdminSessions sessions = authorization.sessions();
-        String remote = message.getHeader("CamelVertxPlatformHttpRemoteAddress", String.class);
+        String remote = clientAddress(message);
+        if (sessions.isTokenRequired() && throttle.isBlocked(remote)) {
+            clear(message);
+            message.setHeader("Retry-After", Long.toString(throttle.secondsLeft()));
+            JsonResponses.error(exchange, 429, "too_many_attempts",
+                    "too many failed sign-ins from this address; wait a minute");
+            LOG.warn("Operator console: sign-in from {} refused with 429 (too many failures this minute)", remote);
+            return;
+        }
         String body = message.getBody(String.class);
         String token = null;
         try {
@@ -96,19 +110,28 @@ public final class OperatorConsole {
             return;
         }
         if (!sessions.isAdminToken(token == null ? null : token.trim())) {
-            LOG.warn("Operator console: sign-in refused (wrong token) from {}", remote == null ? "?" : remote);
+            int failures = throttle.failed(remote);
+            LOG.warn("Operator console: sign-in refused (wrong token) from {} ({} failure(s) this minute{})", remote,
+                    failures, failures >= throttle.limit() ? ": further attempts get 429 until it is over" : "");
             JsonResponses.error(exchange, 401, "unauthorized", "that is not the ADMIN_TOKEN");
             return;
         }
-        message.setHeader("Set-Cookie", AdminSessions.COOKIE + "=" + sessions.newSession() + "; Path=/; Max-Age="
+        LOG.info("Operator console: signed in from {}", remote);
+        message.setHeader("Set-Cookie", AdminSessions.COOKIE + "=" + sessions.newSession(remote) + "; Path=/; Max-Age="
                 + sessions.lifetime().toSeconds() + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : ""));
         JsonResponses.write(exchange, 200, Map.of("auth", "token"));
     }
 
-    /** POST /console/logout: forgets the cookie in this browser. */
-    public void logout(Exchange exchange) {
+    /**
+     * POST /console/logout: ends the session server-side (its cookie is refused from then on, by every instance)
+     * and expires the cookie in this browser.
+     */
+    public void logout(Exchange exchange) throws java.sql.SQLException {
         if (AdminAuthorization.isCrossSite(exchange.getMessage())) {
             throw new AdminForbiddenException("a sign-out from another site is refused");
+        }
+        if (authorization.sessions().revoke(exchange.getMessage().getHeader("Cookie", String.class))) {
+            LOG.info("Operator console: signed out from {}", clientAddress(exchange.getMessage()));
         }
         clear(exchange.getMessage());
         exchange.getMessage().setHeader("Set-Cookie",
@@ -127,6 +150,15 @@ public final class OperatorConsole {
         body.put("csrf_token", session == null ? null : authorization.sessions().csrfToken(session));
         clear(exchange.getMessage());
         JsonResponses.write(exchange, 200, body);
+    }
+
+    /** The peer's IP address (the socket's, never a forwarded header), without its port. */
+    private static String clientAddress(Message message) {
+        Object remote = message.getHeader("CamelVertxPlatformHttpRemoteAddress");
+        if (remote instanceof io.vertx.core.net.SocketAddress address && address.hostAddress() != null) {
+            return address.hostAddress();
+        }
+        return "unknown";
     }
 
     private void answer(Exchange exchange, int status, Asset asset) {

@@ -151,6 +151,12 @@ public final class Database extends ServiceSupport {
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
                 .setPort(settings.embeddedPort())
+                // durable: zonky's defaults (-F, synchronous_commit=off) suit throwaway test databases, but a 2xx
+                // to Dialpad promises the row survives a crash
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("listen_addresses", "127.0.0.1")
                 .start();
         String jdbc = embedded.getJdbcUrl("postgres", "postgres");
         LOG.info("Database: embedded PostgreSQL (no DATABASE_URL set), data in {}, {}", dir, jdbc);

@@ -3,7 +3,10 @@ package io.github.dialpadwebhooks.http;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.HttpEndpointModel;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.PlatformHttpListener;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
@@ -12,19 +15,15 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 /**
  * Serves a platform-http route on the management port (health, metrics, admin API, operator console) instead of the
  * webhook port: {@code platform-http:/dead-letters?platformHttpEngine=#managementHttpEngine}. The admin API thus
- * never shares the port Dialpad posts to, which can be exposed to the internet while the management port stays
- * internal.
+ * never shares the port Dialpad posts to, which can be exposed to the internet while the management port stays on
+ * loopback. What the management port does before a route runs is {@link ManagementHttpGuard}'s.
  * <p>
- * The admin API speaks JSON only: a form or multipart content type would make Vert.x decode the body into request
- * headers (and a field name that is not a valid header name into a 500), so such bodies are taken as raw bytes; a
- * declared body over 1 MiB gets 413 before it is read.
+ * Camel lists every platform-http route under the webhook server in its start-up "HTTP endpoints summary"; the
+ * routes made here are moved to the "HTTP Management endpoints summary", where they are served.
  */
 public class ManagementHttpEngine extends VertxPlatformHttpEngine {
 
-    /** The largest admin request body (a replay of 500 selected ids is ~20 KB). */
-    static final long MAX_BODY_BYTES = 1_048_576;
-
-    private final AtomicBoolean guarded = new AtomicBoolean();
+    private final AtomicBoolean listening = new AtomicBoolean();
 
     @Override
     protected void doInit() {
@@ -37,17 +36,48 @@ public class ManagementHttpEngine extends VertxPlatformHttpEngine {
                 .stream().filter(VertxPlatformHttpRouter::isManagementServer).findFirst()
                 .orElseThrow(() -> new IllegalStateException(
                         "no management server: set camel.management.enabled=true for " + endpoint.getPath()));
-        if (guarded.compareAndSet(false, true)) {
-            router.route().order(-1000).handler(ctx -> {
-                if (RequestBodies.declaresMoreThan(ctx, MAX_BODY_BYTES)) {
-                    RequestBodies.jsonError(ctx, 413, "body_too_large",
-                            "admin calls take at most " + MAX_BODY_BYTES + " bytes");
-                    return;
-                }
-                RequestBodies.takeFormBodiesAsBytes(ctx);
-                ctx.next();
-            });
+        PlatformHttpComponent component = endpoint.getComponent();
+        if (listening.compareAndSet(false, true)) {
+            component.addPlatformHttpListener(new ListedAsManagement(component));
         }
-        return new VertxPlatformHttpConsumer(endpoint, processor, getHandlers(), router.getName());
+        return new ManagementConsumer(endpoint, processor, router.getName());
+    }
+
+    private final class ManagementConsumer extends VertxPlatformHttpConsumer {
+
+        ManagementConsumer(PlatformHttpEndpoint endpoint, Processor processor, String routerName) {
+            super(endpoint, processor, getHandlers(), routerName);
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            getEndpoint().getComponent().removeHttpManagementEndpoint(getEndpoint().getPath());
+            super.doStop();
+        }
+    }
+
+    /** Moves the management routes' entries from the webhook server's endpoint list to the management one. */
+    private static final class ListedAsManagement implements PlatformHttpListener {
+
+        private final PlatformHttpComponent component;
+
+        ListedAsManagement(PlatformHttpComponent component) {
+            this.component = component;
+        }
+
+        @Override
+        public void registerHttpEndpoint(HttpEndpointModel model) {
+            if (model.getConsumer() instanceof ManagementConsumer
+                    && !component.getHttpManagementEndpoints().contains(model)) {
+                component.removeHttpEndpoint(model.getUri());
+                component.addHttpManagementEndpoint(model.getUri(), model.getVerbs(), model.getConsumes(),
+                        model.getProduces(), model.getConsumer());
+            }
+        }
+
+        @Override
+        public void unregisterHttpEndpoint(HttpEndpointModel model) {
+            // nothing to move back
+        }
     }
 }

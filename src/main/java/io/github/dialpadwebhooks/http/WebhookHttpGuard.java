@@ -1,127 +1,97 @@
 package io.github.dialpadwebhooks.http;
 
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.dialpadwebhooks.ops.PipelineMetrics;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.github.dialpadwebhooks.ops.PipelineMetrics;
 import io.vertx.ext.web.RoutingContext;
-import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Two fixes at the HTTP layer, installed on the webhook server's Vert.x router before the routes start.
+ * What the webhook port does before a request reaches the ingest routes, at the HTTP layer (Camel has no option for
+ * these). Installed by {@link HttpGuards} in front of {@code /webhooks/*}.
  * <ul>
- * <li>Dialpad does not document its Content-Type. A form content type would make Vert.x decode the body as form
- * fields (refusing long ones with a bare 400, or keeping nothing for multipart), so on the webhook paths the body is
- * always taken as raw bytes: the content type is replaced by {@code application/octet-stream} before the body
- * handler runs.</li>
- * <li>Once the service is stopping, new webhooks get 503 (Dialpad retries) while the routes finish what they
- * hold.</li>
+ * <li>Until the routes have started, and once the service is stopping, a webhook gets 503 (Dialpad retries), never
+ * a 404 (which it would not).</li>
  * <li>The answers that would otherwise come from Vert.x as plain text get the routes' JSON error body: 405 for
- * another method than POST (with {@code Allow: POST}) and 413 for a declared Content-Length over the limit. (A
- * chunked body over the limit is still cut off by Vert.x's own 413.)</li>
+ * another method than POST (with {@code Allow: POST}), 413 for a body over the limit, declared or chunked.</li>
+ * <li>Memory is bounded whatever senders do: the bodies being received at once may take at most
+ * {@code ingest.max-in-flight-bytes} (a declared length counts as itself, a chunked body as the largest allowed);
+ * beyond it a webhook gets 503 with {@code Retry-After}. A request whose body trickles in is cut off (408).</li>
+ * <li>Dialpad does not document its Content-Type: a form content type would make Vert.x decode the body as form
+ * fields, so the body is always taken as raw bytes.</li>
  * </ul>
  */
-public final class WebhookHttpGuard extends EventNotifierSupport {
+public final class WebhookHttpGuard implements Handler<RoutingContext> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(WebhookHttpGuard.class);
-
-    private final String pathPrefix;
     private final PipelineMetrics metrics;
-    private volatile boolean installed;
-
-    public WebhookHttpGuard(String pathPrefix, PipelineMetrics metrics) {
-        this.pathPrefix = pathPrefix;
-        this.metrics = metrics;
-    }
-
+    private final long maxBodyBytes;
+    private final long maxInFlightBytes;
+    private final long readTimeoutMs;
+    private final AtomicLong inFlightBytes = new AtomicLong();
     private volatile boolean started;
     private volatile boolean stopping;
 
-    /**
-     * The webhook server starts listening before its routes exist; a webhook in that gap would get a 404, which
-     * Dialpad never retries. So the guard is put in front as soon as the server's router exists (a short-lived
-     * watcher thread, since Camel raises no event between the two) and answers 503 until the routes have started.
-     */
-    public void watch(CamelContext context) {
-        Thread watcher = new Thread(() -> {
-            long deadline = System.nanoTime() + 120_000_000_000L;
-            while (!installed && System.nanoTime() < deadline && !context.isStopping()) {
-                install(context);
-                if (!installed) {
-                    try {
-                        Thread.sleep(1);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }
-        }, "webhook-http-guard");
-        watcher.setDaemon(true);
-        watcher.start();
+    WebhookHttpGuard(PipelineMetrics metrics, long maxBodyBytes, long maxInFlightBytes, long readTimeoutMs) {
+        this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes <= 0 ? Long.MAX_VALUE : maxBodyBytes;
+        this.maxInFlightBytes = maxInFlightBytes;
+        this.readTimeoutMs = readTimeoutMs;
+    }
+
+    void started() {
+        started = true;
+    }
+
+    void stopping() {
+        stopping = true;
+    }
+
+    /** Body bytes reserved by requests being received or answered right now. */
+    long inFlightBytes() {
+        return inFlightBytes.get();
     }
 
     @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.CamelContextStoppingEvent
-                || event instanceof CamelEvent.CamelContextStartedEvent
-                || !installed && event instanceof CamelEvent.CamelContextRoutesStartingEvent;
-    }
-
-    @Override
-    public void notify(CamelEvent event) {
-        if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-            // from now on every new webhook gets 503 (Dialpad retries it), never a 404 from a removed route
-            stopping = true;
+    public void handle(RoutingContext ctx) {
+        if (stopping || !started) {
+            metrics.webhookReceived("unavailable", stopping ? "shutting_down" : "starting");
+            RequestBodies.jsonError(ctx, 503, "unavailable", stopping ? "the service is shutting down; retry"
+                    : "the service is starting; retry");
             return;
         }
-        install(((CamelEvent.CamelContextEvent) event).getContext());
-        if (event instanceof CamelEvent.CamelContextStartedEvent) {
-            started = true;
-        }
-    }
-
-    private synchronized void install(CamelContext context) {
-        if (installed) {
-            return;
-        }
-        // the webhook (main) server's router, whatever port it listens on; not the management server's
-        VertxPlatformHttpRouter router = context.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
-                .filter(VertxPlatformHttpRouter::isMainServer).findFirst().orElse(null);
-        if (router == null) {
-            return;
-        }
-        Long limit = router.getServer() == null ? null : router.getServer().getMaxBodySize();
-        long maxBodySize = limit == null || limit <= 0 ? Long.MAX_VALUE : limit;
-        router.route(pathPrefix + "*").order(-1000).handler(ctx -> {
-            if (stopping || !started) {
-                metrics.webhookReceived("unavailable", stopping ? "shutting_down" : "starting");
-                RequestBodies.jsonError(ctx, 503, "unavailable", stopping ? "the service is shutting down; retry"
-                        : "the service is starting; retry");
-            } else {
-                guard(ctx, maxBodySize, metrics);
-            }
-        });
-        installed = true;
-        LOG.debug("Webhook HTTP guard installed on {}", router.getName());
-    }
-
-    private static void guard(RoutingContext ctx, long maxBodySize, PipelineMetrics metrics) {
         if (ctx.request().method() != HttpMethod.POST) {
             metrics.webhookReceived("rejected", "method_not_allowed");
             ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
             RequestBodies.jsonError(ctx, 405, "method_not_allowed", "webhooks are delivered with POST");
             return;
         }
-        if (RequestBodies.declaresMoreThan(ctx, maxBodySize)) {
+        long declared = RequestBodies.declaredLength(ctx);
+        if (declared > maxBodyBytes) {
             metrics.webhookReceived("rejected", "body_too_large");
-            RequestBodies.jsonError(ctx, 413, "body_too_large", "the body is larger than " + maxBodySize + " bytes");
+            RequestBodies.jsonError(ctx, 413, "body_too_large", "the body is larger than " + maxBodyBytes + " bytes");
             return;
         }
+        long reserved = declared >= 0 ? declared : Math.min(maxBodyBytes, maxInFlightBytes);
+        if (inFlightBytes.addAndGet(reserved) > maxInFlightBytes && reserved > 0) {
+            inFlightBytes.addAndGet(-reserved);
+            metrics.webhookReceived("unavailable", "busy");
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+            RequestBodies.jsonError(ctx, 503, "busy", "too many request bodies in flight; retry");
+            return;
+        }
+        ctx.addEndHandler(done -> inFlightBytes.addAndGet(-reserved));
+        RequestBodies.cutOffWhenSlow(ctx, readTimeoutMs);
         RequestBodies.takeFormBodiesAsBytes(ctx);
         ctx.next();
+    }
+
+    /** A chunked body over the limit, cut off by Vert.x's body handler: the contract's JSON 413. */
+    void failure(RoutingContext ctx) {
+        if (ctx.statusCode() == 413) {
+            metrics.webhookReceived("rejected", "body_too_large");
+        }
+        RequestBodies.jsonFailure(ctx, maxBodyBytes);
     }
 }

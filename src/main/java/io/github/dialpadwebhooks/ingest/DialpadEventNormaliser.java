@@ -29,6 +29,19 @@ public final class DialpadEventNormaliser {
     private static final Set<String> ENDED_STATES = Set.of("hangup", "missed", "blocked");
     private static final Set<String> RECORDING_STATES = Set.of("recording", "admin_recording", "voicemail_uploaded");
 
+    /** Dialpad's call states (its subscription enum, SPEC section 2). */
+    public static final Set<String> CALL_STATES = Set.of("admin", "admin_recording", "ai_playbook", "barge", "blocked",
+            "call_transcription", "calling", "connected", "csat", "dispositions", "hangup", "hold", "merged", "missed",
+            "monitor", "parked", "pcsat", "postcall", "preanswer", "queued", "recap_action_items", "recap_outcome",
+            "recap_purposes", "recap_summary", "recording", "ringing", "takeover", "transcription", "voicemail",
+            "voicemail_uploaded");
+
+    /**
+     * Every event type normalisation makes from Dialpad's documented events. Metrics label events with these (and
+     * {@code other} for the rest: envelopes and undocumented call states, whose types a sender chooses).
+     */
+    public static final Set<String> KNOWN_EVENT_TYPES = knownEventTypes();
+
     /** A call state becomes part of an event type, so it is held to a plain identifier. */
     private static final Pattern STATE = Pattern.compile("[A-Za-z0-9_]{1,64}");
     private static final Pattern INTEGER_ID = Pattern.compile("-?[0-9]{1,19}");
@@ -82,6 +95,18 @@ public final class DialpadEventNormaliser {
             return "call.recording.completed";
         }
         return "call." + state;
+    }
+
+    /** The event type as a metric label: itself when {@link #KNOWN_EVENT_TYPES} has it, else {@code other}. */
+    public static String metricLabel(String eventType) {
+        return KNOWN_EVENT_TYPES.contains(eventType) ? eventType : "other";
+    }
+
+    private static Set<String> knownEventTypes() {
+        Set<String> types = new java.util.TreeSet<>(Set.of("sms.received", "sms.sent", "dialpad.unknown",
+                "contact.created", "contact.updated", "contact.deleted", "agent.status", "change_log"));
+        CALL_STATES.forEach(state -> types.add(callEventType(state)));
+        return Set.copyOf(types);
     }
 
     /** {@code {"event_type": "...", "id": ..., "payload": {...}}}: stored as given, the payload object as the event. */

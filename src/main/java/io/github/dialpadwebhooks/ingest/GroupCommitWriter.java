@@ -48,6 +48,7 @@ public final class GroupCommitWriter extends ServiceSupport {
     private final long timeoutMillis;
     private final BlockingQueue<Pending> queue;
     private final List<Thread> threads = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong rowByRowRetries = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running;
 
     /** One request's row and the future its request thread waits on. */
@@ -89,6 +90,10 @@ public final class GroupCommitWriter extends ServiceSupport {
     @Override
     protected void doStart() {
         running = true;
+        startWriters();
+    }
+
+    void startWriters() {
         for (int i = 0; i < writers; i++) {
             Thread t = new Thread(this::writeLoop, "ingest-writer-" + i);
             t.setDaemon(true);
@@ -107,6 +112,20 @@ public final class GroupCommitWriter extends ServiceSupport {
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(p -> p.stored().completeExceptionally(new SQLException("shutting down", "57P01")));
+    }
+
+    /** Groups that PostgreSQL refused on one row's data and that were therefore written row by row. */
+    public long rowByRowRetries() {
+        return rowByRowRetries.get();
+    }
+
+    /** Tests: rows are accepted and queue up, unwritten until {@link #startWriters()}: the next group is all of them. */
+    void acceptWithoutWriting() {
+        running = true;
+    }
+
+    int queued() {
+        return queue.size();
     }
 
     private void writeLoop() {
@@ -140,6 +159,7 @@ public final class GroupCommitWriter extends ServiceSupport {
             String state = e.getSQLState();
             if (group.size() > 1 && state != null && (state.startsWith("22") || state.startsWith("54"))) {
                 // one row's data is refused: the others must not fail with it
+                rowByRowRetries.incrementAndGet();
                 for (Pending p : group) {
                     write(List.of(p));
                 }

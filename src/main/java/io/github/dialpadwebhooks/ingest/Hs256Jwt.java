@@ -75,10 +75,13 @@ final class Hs256Jwt {
     }
 
     /**
-     * Checks the header and signature against the secret; throws a 401 rejection when they do not hold. The header
-     * must already have been decoded (a header that is not JSON is a 400, not a 401).
+     * Checks the header and signature against the current secret, else the previous one (during a rotation; may be
+     * null); throws a 401 rejection when neither holds. The header must already have been decoded (a header that is
+     * not JSON is a 400, not a 401).
+     *
+     * @return true when the signature was made with the previous secret
      */
-    void verify(JsonNode header, byte[] secret) {
+    boolean verify(JsonNode header, byte[] current, byte[] previous) {
         JsonNode alg = header.get("alg");
         if (alg == null || !alg.isTextual()) {
             throw WebhookRejectedException.unauthorized("invalid_signature", "JWT header has no alg");
@@ -93,11 +96,16 @@ final class Hs256Jwt {
         if (signaturePart.isEmpty()) {
             throw WebhookRejectedException.unauthorized("invalid_signature", "JWT is not signed");
         }
-        byte[] expected = B64URL_NOPAD.encode(hmacSha256(secret,
-                (headerPart + '.' + claimsPart).getBytes(StandardCharsets.US_ASCII)));
-        if (!MessageDigest.isEqual(expected, signaturePart.getBytes(StandardCharsets.US_ASCII))) {
-            throw WebhookRejectedException.unauthorized("invalid_signature", "JWT signature does not match");
+        byte[] signingInput = (headerPart + '.' + claimsPart).getBytes(StandardCharsets.US_ASCII);
+        byte[] signature = signaturePart.getBytes(StandardCharsets.US_ASCII);
+        if (MessageDigest.isEqual(B64URL_NOPAD.encode(hmacSha256(current, signingInput)), signature)) {
+            return false;
         }
+        if (previous != null
+                && MessageDigest.isEqual(B64URL_NOPAD.encode(hmacSha256(previous, signingInput)), signature)) {
+            return true;
+        }
+        throw WebhookRejectedException.unauthorized("invalid_signature", "JWT signature does not match");
     }
 
     static byte[] hmacSha256(byte[] key, byte[] data) {

@@ -34,12 +34,14 @@ public final class VerifyAndNormaliseWebhook implements Processor {
     private static volatile boolean loggingContext;
 
     private final WebhookSecrets secrets;
+    private final PreviousSecretUse previousSecretUse;
     private final StrictJson json = new StrictJson();
     private final DialpadEventNormaliser normaliser = new DialpadEventNormaliser();
     private volatile boolean warnedUnverified;
 
-    public VerifyAndNormaliseWebhook(WebhookSecrets secrets) {
+    public VerifyAndNormaliseWebhook(WebhookSecrets secrets, PreviousSecretUse previousSecretUse) {
         this.secrets = secrets;
+        this.previousSecretUse = previousSecretUse;
     }
 
     @Override
@@ -47,7 +49,7 @@ public final class VerifyAndNormaliseWebhook implements Processor {
         String appId = exchange.getProperty(APP_ID, String.class);
         // for the JSON log format; cleared by the ingest route's last step (WebhookReceipt / WebhookFailureResponse)
         if (loggingContext) {
-            MDC.put("app_id", appId);
+            MDC.put("app_id", loggableAppId(appId));
         }
         if (appId == null || !APP_ID_PATTERN.matcher(appId).matches()) {
             throw WebhookRejectedException.badRequest("invalid_app_id",
@@ -65,6 +67,11 @@ public final class VerifyAndNormaliseWebhook implements Processor {
             MDC.put("event_type", event.eventType());
             MDC.put("dialpad_event_id", event.dialpadEventId());
         }
+    }
+
+    /** The app id as it may appear in a log line: itself when valid, else a placeholder. */
+    static String loggableAppId(String appId) {
+        return appId != null && APP_ID_PATTERN.matcher(appId).matches() ? appId : "(invalid app id)";
     }
 
     /** Whether app and event ids go into the logging context (only the JSON log format shows them). */
@@ -94,7 +101,11 @@ public final class VerifyAndNormaliseWebhook implements Processor {
         if (start == end) {
             throw WebhookRejectedException.badRequest("empty_body", "the body is empty");
         }
-        byte[] secret = secrets.secretFor(appId);
+        WebhookSecrets.Secrets secret = secrets.secretsFor(appId);
+        if (secret == null && secrets.isSignatureRequired()) {
+            throw WebhookRejectedException.unauthorized("signature_required",
+                    "DIALPAD_REQUIRE_SIGNATURE is set: the body must be a signed JWT");
+        }
         byte first = body[start];
         if (first == '{') {
             if (secret != null) {
@@ -114,7 +125,9 @@ public final class VerifyAndNormaliseWebhook implements Processor {
         Hs256Jwt jwt = Hs256Jwt.split(compact);
         JsonNode header = jwt.header(json);
         if (secret != null) {
-            jwt.verify(header, secret);
+            if (jwt.verify(header, secret.current(), secret.previous())) {
+                previousSecretUse.record(secret.label());
+            }
         } else if (!warnedUnverified) {
             warnedUnverified = true;
             LOG.warn("Received a signed (JWT) webhook for app '{}' but no secret is configured: storing it "

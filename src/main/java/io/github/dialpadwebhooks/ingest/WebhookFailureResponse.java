@@ -33,7 +33,9 @@ public final class WebhookFailureResponse implements Processor {
 
     private void respond(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String appId = exchange.getProperty(VerifyAndNormaliseWebhook.APP_ID, String.class);
+        // the app id comes from the path: logged only when it is a valid one (no control characters in the log)
+        String appId = VerifyAndNormaliseWebhook.loggableAppId(exchange.getProperty(VerifyAndNormaliseWebhook.APP_ID,
+                String.class));
         if (failure instanceof WebhookRejectedException rejected) {
             LOG.info("Rejected webhook for app '{}': {} {} ({})", appId, rejected.status(), rejected.error(),
                     rejected.detail());

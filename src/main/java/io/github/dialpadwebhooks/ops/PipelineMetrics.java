@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.dialpadwebhooks.ingest.DialpadEventNormaliser;
 import io.github.dialpadwebhooks.processing.BatchOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -22,7 +23,9 @@ import org.apache.camel.CamelContext;
  * <li>{@code dialpad_webhooks_received_total{outcome, reason}}: accepted, duplicate, rejected (reason = the error
  * code), unavailable (503)</li>
  * <li>{@code dialpad_events_processed_total{event_type, outcome}}: processed, skipped, failed (will be retried),
- * dead_lettered</li>
+ * dead_lettered; event_type is one of Dialpad's documented types or {@code other}, so senders cannot grow the label
+ * set</li>
+ * <li>{@code dialpad_webhooks_previous_secret_total{secret}}: webhooks verified with a previous secret</li>
  * <li>{@code dialpad_event_processing_latency_seconds{event_type}}: received to projected, a histogram</li>
  * <li>gauges {@code dialpad_events_unprocessed}, {@code dialpad_events_in_flight}, {@code dialpad_events_lag_seconds},
  * {@code dialpad_dead_letters_open}, refreshed from {@code webhook_stats()} by the refresh-pipeline-gauges route</li>
@@ -87,6 +90,16 @@ public final class PipelineMetrics {
         }
     }
 
+    /** A webhook verified with a previous secret (during a rotation); {@code secret}: "default" or a configured app. */
+    public void previousSecretUsed(String secret) {
+        MeterRegistry r = registry();
+        if (r != null) {
+            Counter.builder("dialpad_webhooks_previous_secret")
+                    .description("Webhooks whose signature matched a previous secret (a rotation in progress)")
+                    .tag("secret", secret).register(r).increment();
+        }
+    }
+
     /** Called by the processing route once a batch's outcomes are known (just before onConsume records them). */
     public void batchDone(List<Map<String, Object>> claimed, BatchOutcome outcome) {
         MeterRegistry r = registry();
@@ -95,7 +108,8 @@ public final class PipelineMetrics {
         }
         Instant now = Instant.now();
         for (Map<String, Object> row : claimed) {
-            String type = String.valueOf(row.get("event_type"));
+            // a closed set of labels: event types are chosen by senders (envelopes, unknown call states)
+            String type = DialpadEventNormaliser.metricLabel(String.valueOf(row.get("event_type")));
             String result = outcome.outcomeOf(row.get("id").toString());
             if (result == null) {
                 continue;

@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 /** GET /calls (newest, search by call id or number), GET /calls/{id} (row + events in order), GET /stats/history. */
 class CallsApiTest {
 
-    static final String TOKEN = "calls-api-token";
+    static final String TOKEN = "calls-api-token-of-24-characters";
     static final long BIG = 9_007_199_254_740_993L; // 2^53 + 1: a double would print ...992
 
     @RegisterExtension

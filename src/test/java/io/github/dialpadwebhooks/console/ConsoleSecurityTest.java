@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConsoleSecurityTest {
 
-    static final String TOKEN = "console-security-token";
+    static final String TOKEN = "console-security-token-of-24-chars";
 
     @RegisterExtension
     static RunningApp app = RunningApp.withProperty("admin.token", TOKEN);
@@ -63,7 +63,7 @@ class ConsoleSecurityTest {
         HttpResponse<String> ok = login(TOKEN, null);
         assertThat(ok.statusCode()).isEqualTo(200);
         String setCookie = ok.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(setCookie).startsWith("dialpad_admin_session=v1.").contains("HttpOnly").contains("SameSite=Strict")
+        assertThat(setCookie).startsWith("dialpad_admin_session=v2.").contains("HttpOnly").contains("SameSite=Strict")
                 .contains("Path=/").contains("Max-Age=43200");
         assertThat(ok.body()).doesNotContain(TOKEN);
 
@@ -131,11 +131,22 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void should_sign_out_by_expiring_the_cookie() {
+    void should_end_the_session_server_side_on_sign_out() {
         String cookie = cookie(login(TOKEN, null));
+        String other = cookie(login(TOKEN, null));
+        String csrf = json(get("/console/session", cookie)).get("csrf_token").asText();
+        assertThat(get("/stats", cookie).statusCode()).isEqualTo(200);
+
         HttpResponse<String> out = post("/console/logout", cookie, null, null);
         assertThat(out.statusCode()).isEqualTo(200);
         assertThat(out.headers().firstValue("Set-Cookie")).hasValueSatisfying(v -> assertThat(v).contains("Max-Age=0"));
+
+        // a copy of the old cookie (kept by another tab, a proxy log, an attacker) can do nothing any more
+        assertThat(get("/stats", cookie).statusCode()).isEqualTo(401);
+        assertThat(get("/console", cookie).statusCode()).isEqualTo(401);
+        assertThat(get("/console/session", cookie).statusCode()).isEqualTo(401);
+        assertThat(post("/dead-letters/replay?all=true", cookie, csrf, null).statusCode()).isEqualTo(401);
+        assertThat(get("/stats", other).statusCode()).as("another session goes on").isEqualTo(200);
     }
 
     private static HttpResponse<String> login(String token, String origin) {

@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  */
 class OperatorConsoleBrowserTest {
 
-    static final String TOKEN = "console-test-token";
+    static final String TOKEN = "console-test-token-of-24-chars";
     /** Above 2^53: the browser must still show it exactly. */
     static final long POISON = 9_100_000_000_000_000_123L;
     static final long HANGUP_AT = 1_764_400_000_000L;

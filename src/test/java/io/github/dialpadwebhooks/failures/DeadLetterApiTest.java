@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeadLetterApiTest {
 
-    static final String TOKEN = "test-admin-token";
+    static final String TOKEN = "test-admin-token-of-24-chars";
     static final long POISON_A = 7_600_000_000_000_001L;
     static final long POISON_B = 7_600_000_000_000_002L;
     static final long POISON_C = 7_600_000_000_000_003L;

@@ -122,16 +122,6 @@ class BadInputTest {
                 "invalid_app_id");
     }
 
-    @Test
-    void should_ignore_request_headers_that_name_camel_options() {
-        HttpResponse<String> response = app.send(HttpRequest.newBuilder(app.uri("/webhooks/dialpad"))
-                .header("CamelSqlQuery", "DELETE FROM webhook_events")
-                .header("CamelHttpResponseCode", "500")
-                .POST(HttpRequest.BodyPublishers.ofString("[1]")));
-
-        assertThat(response.statusCode()).isEqualTo(400);
-    }
-
     private static void assertRejected(HttpResponse<String> response, int status, String error) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");

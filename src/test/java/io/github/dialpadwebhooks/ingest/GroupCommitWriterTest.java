@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Group commit keeps the single-row INSERT's semantics for rows that share a statement. */
 class GroupCommitWriterTest {
@@ -55,12 +56,21 @@ class GroupCommitWriterTest {
 
     @Test
     void should_fail_only_the_row_postgres_refuses_and_store_the_others_of_its_group() throws Exception {
+        // the 30 rows are queued before the writer runs, so they are written as one group, which PostgreSQL refuses
+        // as a whole for the bad row: the one-row-at-a-time fallback must run, once
+        writer.stop();
+        writer = new GroupCommitWriter(dataSource, 64, 1, 5000);
+        writer.acceptWithoutWriting();
+        writerHeld = true;
         List<Object> results = storeConcurrently(30, i -> i == 7 ? row("bad", "{not json") : row("ok-" + i, "{}"));
 
+        assertThat(writer.rowByRowRetries()).as("the group was retried row by row").isEqualTo(1);
         assertThat(results).filteredOn(r -> r instanceof SQLException).hasSize(1);
         assertThat(results).filteredOn(r -> r instanceof UUID).hasSize(29);
         assertThat(Sql.count("SELECT count(*) FROM webhook_events")).isEqualTo(29);
     }
+
+    private boolean writerHeld;
 
     private List<Object> storeConcurrently(int n, java.util.function.IntFunction<Map<String, String>> rows)
             throws Exception {
@@ -82,6 +92,10 @@ class GroupCommitWriterTest {
             }));
         }
         start.countDown();
+        if (writerHeld) {
+            await().atMost(java.time.Duration.ofSeconds(10)).until(() -> writer.queued() == n);
+            writer.startWriters();
+        }
         List<Object> results = new ArrayList<>();
         for (Future<Object> f : futures) {
             results.add(f.get());

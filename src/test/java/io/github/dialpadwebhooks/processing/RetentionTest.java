@@ -20,7 +20,7 @@ class RetentionTest {
     void should_delete_exactly_the_old_processed_events_and_old_dead_letters() throws Exception {
         TestDatabase.get().truncateAll();
         // 2,500 processed 40 days ago (three batches of 1,000), 10 processed yesterday, 5 unprocessed from 40 days
-        // ago (never deleted), dead letters 100 and 5 days old
+        // ago (never deleted), dead letters 100 and 5 days old (replayed), and an open one 100 days old (kept)
         Sql.execute("INSERT INTO webhook_events (app_id, event_type, dialpad_event_id, payload, received_at, "
                 + "processed_at, outcome) SELECT 'default', 'call.ring', 'old-' || g, '{}', now() - interval '41 days', "
                 + "now() - interval '40 days', 'processed' FROM generate_series(1, 2500) g");
@@ -31,8 +31,11 @@ class RetentionTest {
                 + "available_at) SELECT 'default', 'call.ring', 'pending-' || g, '{}', now() - interval '40 days', "
                 + "now() + interval '1 hour' FROM generate_series(1, 5) g");
         Sql.execute("INSERT INTO webhook_dead_letters (event_id, app_id, event_type, dialpad_event_id, payload, "
-                + "attempts, failed_at) SELECT gen_random_uuid(), 'default', 'call.ended', 'dl-' || g, '{}', 4, "
-                + "now() - (g || ' days')::interval FROM generate_series(5, 100, 95) g");
+                + "attempts, failed_at, replayed_at) SELECT gen_random_uuid(), 'default', 'call.ended', 'dl-' || g, "
+                + "'{}', 4, now() - (g || ' days')::interval, now() FROM generate_series(5, 100, 95) g");
+        Sql.execute("INSERT INTO webhook_dead_letters (event_id, app_id, event_type, dialpad_event_id, payload, "
+                + "attempts, failed_at) VALUES (gen_random_uuid(), 'default', 'call.ended', 'dl-open-100', '{}', 4, "
+                + "now() - interval '100 days')");
         Sql.execute("SELECT webhook_event_totals_rebuild()");
 
         RunningApp app = RunningApp.withProperty("processor.enabled", "false")
@@ -43,7 +46,7 @@ class RetentionTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> Sql.count(
                     "SELECT count(*) FROM webhook_events WHERE dialpad_event_id LIKE 'old-%'") == 0);
             await().atMost(Duration.ofSeconds(10)).until(() -> Sql.count(
-                    "SELECT count(*) FROM webhook_dead_letters") == 1);
+                    "SELECT count(*) FROM webhook_dead_letters") == 2);
         } finally {
             app.stop();
         }
@@ -52,11 +55,33 @@ class RetentionTest {
                 .isEqualTo(10);
         assertThat(Sql.count("SELECT count(*) FROM webhook_events WHERE dialpad_event_id LIKE 'pending-%'"))
                 .isEqualTo(5);
-        assertThat(Sql.value("SELECT dialpad_event_id FROM webhook_dead_letters")).isEqualTo("dl-5");
+        assertThat(Sql.rows("SELECT dialpad_event_id FROM webhook_dead_letters ORDER BY 1"))
+                .extracting(r -> r.get("dialpad_event_id")).as("the old open dead letter is kept")
+                .containsExactly("dl-5", "dl-open-100");
         // the totals follow the deletions (statement trigger)
         assertThat(Sql.value("SELECT sum(events) FROM webhook_event_totals WHERE outcome = 'processed'"))
                 .isIn(null, java.math.BigDecimal.ZERO);
         assertThat(Sql.value("SELECT events FROM webhook_event_totals WHERE outcome = 'skipped'")).isEqualTo(10L);
+    }
+
+    @Test
+    void should_delete_old_open_dead_letters_only_when_told_to() throws Exception {
+        TestDatabase.get().truncateAll();
+        Sql.execute("INSERT INTO webhook_dead_letters (event_id, app_id, event_type, dialpad_event_id, payload, "
+                + "attempts, failed_at) VALUES (gen_random_uuid(), 'default', 'call.ended', 'dl-open-100', '{}', 4, "
+                + "now() - interval '100 days'), (gen_random_uuid(), 'default', 'call.ended', 'dl-open-5', '{}', 4, "
+                + "now() - interval '5 days')");
+        RunningApp app = RunningApp.withProperty("processor.enabled", "false")
+                .and("retention.initial-delay-ms", "100").and("retention.interval-ms", "60000")
+                .and("retention.dead-letters-days", "30").and("retention.delete-open-dead-letters", "true");
+        app.start();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> Sql.count(
+                    "SELECT count(*) FROM webhook_dead_letters") == 1);
+        } finally {
+            app.stop();
+        }
+        assertThat(Sql.value("SELECT dialpad_event_id FROM webhook_dead_letters")).isEqualTo("dl-open-5");
     }
 
     @Test

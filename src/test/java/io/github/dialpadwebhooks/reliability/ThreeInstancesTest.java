@@ -68,6 +68,9 @@ class ThreeInstancesTest {
             long instancesUsed = Sql.count("SELECT count(DISTINCT claimed_by) FROM webhook_events");
             long appliedTwice = Sql.count("SELECT count(*) FROM webhook_events WHERE attempts > 1");
             assertThat(instancesUsed).isGreaterThanOrEqualTo(2);
+            // no lease expires during the run, so no event may be claimed twice (the README's "0 applied more than
+            // once")
+            assertThat(appliedTwice).as("events applied more than once").isZero();
             System.out.printf("three instances: %d events drained in %.1f s (%.0f events/s) by %d instances; "
                     + "%d applied more than once; every row right%n", calls * 5, seconds, calls * 5 / seconds,
                     instancesUsed, appliedTwice);

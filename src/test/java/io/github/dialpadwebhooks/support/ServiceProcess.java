@@ -57,6 +57,28 @@ public final class ServiceProcess {
     }
 
     public void start() throws IOException {
+        launch();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                        + "/observe/health/live")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    }
+
+    /** Starts the process and waits for it to exit by itself (a start that is refused); its exit code. */
+    public int runUntilExit(Duration timeout) throws IOException, InterruptedException {
+        launch();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(name + " did not exit within " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    /** What the process wrote (stdout and stderr) to target/&lt;name&gt;.log. */
+    public String output() throws IOException {
+        return java.nio.file.Files.readString(Path.of("target", name + ".log"));
+    }
+
+    private void launch() throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
@@ -67,9 +89,6 @@ public final class ServiceProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/" + name + ".log")));
         process = builder.start();
         starts++;
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-                .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
-                        + "/observe/health/live")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     public boolean ready() {
