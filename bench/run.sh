@@ -21,7 +21,7 @@ fi
 SERVER_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 BASE_URL=${SERVER_URL%/*}
 SECRET=bench-secret
-# the JVM options the README's run command uses (2 cores: the serial collector; a heap that keeps RSS < 400 MB)
+# the JVM options of the README's run command (2 cores: the serial collector; a heap that keeps RSS < 400 MB)
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
 PORT=18080; MGMT=19876; NODE_PORT=14000
 WORK=target/bench; mkdir -p "$WORK"
@@ -56,7 +56,7 @@ rss_mb() { ps -o rss= -p "$1" | awk '{printf "%d", $1/1024}'; }
 
 # --- PostgreSQL alone: pgbench running the service's INSERT (same payload, unique ids) ---
 fresh_db bench_ceiling
-for f in src/main/resources/db/migration/V*.sql; do psql "$BASE_URL/bench_ceiling" -q -f "$f" >/dev/null; done
+for f in src/main/resources/db/migration/V*.sql; do psql "$BASE_URL/bench_ceiling" -q -1 -f "$f" >/dev/null; done
 PAYLOAD=$(tr -d '\n' < src/test/resources/samples/call-ringing.json | sed "s/'/''/g")
 cat > "$WORK/insert.sql" <<SQL
 \set n random(1, 9000000000000000)

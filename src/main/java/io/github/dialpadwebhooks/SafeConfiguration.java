@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * The settings that would make the service unsafe on a shared network stop the start, with a message that says what
- * to change (SPEC section 7). Checked before anything starts (no database, no port).
+ * to change (docs/security.md). Checked before anything starts (no database, no port).
  * <ul>
  * <li>{@code ADMIN_TOKEN} shorter than 24 characters;</li>
  * <li>the management port on a non-loopback address ({@code MANAGEMENT_HOST}) with the admin API on and no

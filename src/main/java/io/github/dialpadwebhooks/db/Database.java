@@ -25,7 +25,7 @@ public final class Database extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-    /** Settings read from application.properties (see the README's configuration reference). */
+    /** Settings read from application.properties (docs/configuration.md). */
     public record Settings(String url, Path embeddedDataDir, int embeddedPort, int poolSize,
             Duration connectionTimeout, String applicationName) {
     }
@@ -34,7 +34,6 @@ public final class Database extends ServiceSupport {
     private EmbeddedPostgres embedded;
     private HikariDataSource pool;
     private volatile boolean migrated;
-    private volatile String claimOwner;
     private volatile Thread migrationRetry;
 
     public Database(Settings settings) {
@@ -96,36 +95,8 @@ public final class Database extends ServiceSupport {
         }
     }
 
-    /** The processor's claim token: claims it still holds when the service stops are released then. */
-    public void setClaimOwner(String instanceId) {
-        this.claimOwner = instanceId;
-    }
-
-    /**
-     * Gives back the events this instance claimed but did not finish (a batch cut short by the shutdown timeout):
-     * claimable again at once, the unfinished attempt not counted.
-     */
-    private void releaseClaims() {
-        if (claimOwner == null || pool == null || !migrated) {
-            return;
-        }
-        try (java.sql.Connection c = pool.getConnection();
-                java.sql.PreparedStatement ps = c.prepareStatement("UPDATE webhook_events SET claimed_by = NULL, "
-                        + "claimed_at = NULL, available_at = now(), attempts = GREATEST(attempts - 1, 0) "
-                        + "WHERE claimed_by = ? AND processed_at IS NULL")) {
-            ps.setString(1, claimOwner);
-            int released = ps.executeUpdate();
-            if (released > 0) {
-                LOG.info("Released {} claimed event(s) this instance did not finish", released);
-            }
-        } catch (java.sql.SQLException | RuntimeException e) {
-            LOG.warn("Could not release this instance's claims (they expire with their lease): {}", e.getMessage());
-        }
-    }
-
     @Override
     protected void doStop() {
-        releaseClaims();
         if (migrationRetry != null) {
             migrationRetry.interrupt();
             migrationRetry = null;

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Camel's platform-http servers take no Vert.x {@link HttpServerOptions}, so the idle timeout is set on the options
  * the server reads for each new connection (a private field of Vert.x's {@code HttpServerImpl}, read once here;
- * {@code IdleTimeoutTest} fails if a Vert.x upgrade moves it).
+ * {@code BodyLimitsAndTimeoutsTest} fails if a Vert.x upgrade moves it).
  */
 public final class HttpGuards extends EventNotifierSupport {
 
@@ -38,7 +38,7 @@ public final class HttpGuards extends EventNotifierSupport {
     private volatile boolean webhookIdle;
     private volatile boolean managementIdle;
 
-    public HttpGuards(io.github.dialpadwebhooks.ops.PipelineMetrics metrics, long webhookMaxBodyBytes,
+    public HttpGuards(io.github.dialpadwebhooks.operations.PipelineMetrics metrics, long webhookMaxBodyBytes,
             long maxInFlightBytes, boolean adminApiEnabled, boolean tokenRequired, long managementMaxBodyBytes,
             long readTimeoutMs, int idleTimeoutSeconds) {
         this.webhook = new WebhookHttpGuard(metrics, webhookMaxBodyBytes, maxInFlightBytes, readTimeoutMs);

@@ -2,7 +2,7 @@ package io.github.dialpadwebhooks.http;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.dialpadwebhooks.ops.PipelineMetrics;
+import io.github.dialpadwebhooks.operations.PipelineMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;

@@ -10,14 +10,10 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * SPEC section 3: turns an authentic event object into {@code (event_type, dialpad_event_id, payload)}.
+ * Normalisation (docs/ingest.md): turns an authentic event object into {@code (event_type, dialpad_event_id, payload)}.
  *
  * <table>
- * <tr><td>call event, state ringing/calling/preanswer/queued</td><td>call.ring</td></tr>
- * <tr><td>call event, state connected</td><td>call.started</td></tr>
- * <tr><td>call event, state hangup/missed/blocked</td><td>call.ended</td></tr>
- * <tr><td>call event, state recording/admin_recording/voicemail_uploaded</td><td>call.recording.completed</td></tr>
- * <tr><td>any other call state</td><td>call.&lt;state&gt;</td></tr>
+ * <tr><td>call event</td><td>as {@link CallEventTypes} says (application.properties), else call.&lt;state&gt;</td></tr>
  * <tr><td>SMS event, inbound / outbound</td><td>sms.received / sms.sent</td></tr>
  * <tr><td>envelope {event_type, id, payload}</td><td>as given</td></tr>
  * <tr><td>anything else</td><td>dialpad.unknown, id sha256 of the canonical JSON</td></tr>
@@ -25,27 +21,20 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class DialpadEventNormaliser {
 
-    private static final Set<String> RING_STATES = Set.of("ringing", "calling", "preanswer", "queued");
-    private static final Set<String> ENDED_STATES = Set.of("hangup", "missed", "blocked");
-    private static final Set<String> RECORDING_STATES = Set.of("recording", "admin_recording", "voicemail_uploaded");
-
-    /** Dialpad's call states (its subscription enum, SPEC section 2). */
-    public static final Set<String> CALL_STATES = Set.of("admin", "admin_recording", "ai_playbook", "barge", "blocked",
-            "call_transcription", "calling", "connected", "csat", "dispositions", "hangup", "hold", "merged", "missed",
-            "monitor", "parked", "pcsat", "postcall", "preanswer", "queued", "recap_action_items", "recap_outcome",
-            "recap_purposes", "recap_summary", "recording", "ringing", "takeover", "transcription", "voicemail",
-            "voicemail_uploaded");
-
-    /**
-     * Every event type normalisation makes from Dialpad's documented events. Metrics label events with these (and
-     * {@code other} for the rest: envelopes and undocumented call states, whose types a sender chooses).
-     */
-    public static final Set<String> KNOWN_EVENT_TYPES = knownEventTypes();
+    /** The event types that are not call events (call events: {@link CallEventTypes}). */
+    private static final Set<String> OTHER_TYPES = Set.of("sms.received", "sms.sent", "dialpad.unknown",
+            "contact.created", "contact.updated", "contact.deleted", "agent.status", "change_log");
 
     /** A call state becomes part of an event type, so it is held to a plain identifier. */
     private static final Pattern STATE = Pattern.compile("[A-Za-z0-9_]{1,64}");
     private static final Pattern INTEGER_ID = Pattern.compile("-?[0-9]{1,19}");
     private static final int MAX_ENVELOPE_FIELD = 200;
+
+    private final CallEventTypes callEventTypes;
+
+    public DialpadEventNormaliser(CallEventTypes callEventTypes) {
+        this.callEventTypes = callEventTypes;
+    }
 
     /**
      * @param event        the parsed event object
@@ -61,7 +50,7 @@ public final class DialpadEventNormaliser {
         if (callId != null && state != null && state.isTextual() && STATE.matcher(state.textValue()).matches()) {
             String s = state.textValue();
             String id = "call:" + callId + ":" + s + ":" + scalarText(event.get("event_timestamp"));
-            return new NormalisedEvent(callEventType(s), id, originalJson);
+            return new NormalisedEvent(callEventTypes.typeOf(s), id, originalJson);
         }
         String smsId = integerId(event.get("id"));
         JsonNode direction = event.get("direction");
@@ -81,31 +70,13 @@ public final class DialpadEventNormaliser {
                 originalJson);
     }
 
-    public static String callEventType(String state) {
-        if (RING_STATES.contains(state)) {
-            return "call.ring";
-        }
-        if ("connected".equals(state)) {
-            return "call.started";
-        }
-        if (ENDED_STATES.contains(state)) {
-            return "call.ended";
-        }
-        if (RECORDING_STATES.contains(state)) {
-            return "call.recording.completed";
-        }
-        return "call." + state;
-    }
-
-    /** The event type as a metric label: itself when {@link #KNOWN_EVENT_TYPES} has it, else {@code other}. */
-    public static String metricLabel(String eventType) {
-        return KNOWN_EVENT_TYPES.contains(eventType) ? eventType : "other";
-    }
-
-    private static Set<String> knownEventTypes() {
-        Set<String> types = new java.util.TreeSet<>(Set.of("sms.received", "sms.sent", "dialpad.unknown",
-                "contact.created", "contact.updated", "contact.deleted", "agent.status", "change_log"));
-        CALL_STATES.forEach(state -> types.add(callEventType(state)));
+    /**
+     * Every event type normalisation makes from Dialpad's documented events. Metrics label events with these (and
+     * {@code other} for the rest: envelopes and undocumented call states, whose types a sender chooses).
+     */
+    public Set<String> knownEventTypes() {
+        Set<String> types = new java.util.TreeSet<>(OTHER_TYPES);
+        types.addAll(callEventTypes.types());
         return Set.copyOf(types);
     }
 

@@ -19,14 +19,16 @@ import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
+import io.github.dialpadwebhooks.db.SqlStatements;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit for the ingest: the rows of concurrent webhook requests are inserted together, in one multi-row
- * {@code INSERT ... ON CONFLICT (app_id, dialpad_event_id) DO NOTHING RETURNING} and one commit, by a few writer
+ * Group commit for the ingest: the rows of concurrent webhook requests are inserted together, in one statement
+ * ({@code sql/ingest/insert-events.sql}: {@code INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING
+ * RETURNING}) and one commit, by a few writer
  * threads; each request waits for its own row's commit and only then is answered. PostgreSQL then pays one commit
  * (one WAL flush) per group instead of one per webhook, which is what limits a one-INSERT-per-request design.
  *
@@ -41,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommitWriter extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
+    private static final String INSERT = SqlStatements.load("ingest/insert-events.sql");
 
     private final DataSource dataSource;
     private final int maxGroup;
@@ -175,21 +178,24 @@ public final class GroupCommitWriter extends ServiceSupport {
         for (Pending p : group) {
             firsts.putIfAbsent(p.key(), p);
         }
-        StringBuilder sql = new StringBuilder(
-                "INSERT INTO webhook_events (app_id, event_type, dialpad_event_id, payload) VALUES ");
-        for (int i = 0; i < firsts.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, CAST(? AS jsonb))");
+        int n = firsts.size();
+        String[] appIds = new String[n];
+        String[] eventTypes = new String[n];
+        String[] dialpadEventIds = new String[n];
+        String[] payloads = new String[n];
+        int i = 0;
+        for (Pending p : firsts.values()) {
+            appIds[i] = p.appId();
+            eventTypes[i] = p.eventType();
+            dialpadEventIds[i] = p.dialpadEventId();
+            payloads[i++] = p.payload();
         }
-        sql.append(" ON CONFLICT (app_id, dialpad_event_id) DO NOTHING RETURNING id, app_id, dialpad_event_id");
         Map<String, UUID> inserted = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            for (Pending p : firsts.values()) {
-                ps.setString(i++, p.appId());
-                ps.setString(i++, p.eventType());
-                ps.setString(i++, p.dialpadEventId());
-                ps.setString(i++, p.payload());
-            }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setArray(1, c.createArrayOf("text", appIds));
+            ps.setArray(2, c.createArrayOf("text", eventTypes));
+            ps.setArray(3, c.createArrayOf("text", dialpadEventIds));
+            ps.setArray(4, c.createArrayOf("text", payloads));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.put(rs.getString(2) + '\u0000' + rs.getString(3), (UUID) rs.getObject(1));

@@ -13,7 +13,7 @@ import org.slf4j.MDC;
 
 /**
  * The one step of the ingest route that needs code: takes the raw body bytes, verifies the JWT when the app has a
- * secret, parses strictly and normalises (SPEC sections 2-3). Reads exchange property {@code appId}; sets
+ * secret, parses strictly and normalises (docs/ingest.md). Reads exchange property {@code appId}; sets
  * {@code eventType}, {@code dialpadEventId} and {@code payload} (the event as JSON text), and the same four values
  * (with {@code appId}) as a Map body for the INSERT's named parameters. Throws
  * {@link WebhookRejectedException} for anything that must not be stored.
@@ -35,13 +35,15 @@ public final class VerifyAndNormaliseWebhook implements Processor {
 
     private final WebhookSecrets secrets;
     private final PreviousSecretUse previousSecretUse;
+    private final DialpadEventNormaliser normaliser;
     private final StrictJson json = new StrictJson();
-    private final DialpadEventNormaliser normaliser = new DialpadEventNormaliser();
     private volatile boolean warnedUnverified;
 
-    public VerifyAndNormaliseWebhook(WebhookSecrets secrets, PreviousSecretUse previousSecretUse) {
+    public VerifyAndNormaliseWebhook(WebhookSecrets secrets, PreviousSecretUse previousSecretUse,
+            DialpadEventNormaliser normaliser) {
         this.secrets = secrets;
         this.previousSecretUse = previousSecretUse;
+        this.normaliser = normaliser;
     }
 
     @Override

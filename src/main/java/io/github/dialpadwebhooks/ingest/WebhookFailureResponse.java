@@ -1,7 +1,7 @@
 package io.github.dialpadwebhooks.ingest;
 
 import io.github.dialpadwebhooks.Failures;
-import io.github.dialpadwebhooks.ops.PipelineMetrics;
+import io.github.dialpadwebhooks.operations.PipelineMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;

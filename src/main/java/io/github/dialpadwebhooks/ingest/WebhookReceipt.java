@@ -3,7 +3,7 @@ package io.github.dialpadwebhooks.ingest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.github.dialpadwebhooks.ops.PipelineMetrics;
+import io.github.dialpadwebhooks.operations.PipelineMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

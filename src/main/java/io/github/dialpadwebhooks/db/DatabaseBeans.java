@@ -1,0 +1,29 @@
+package io.github.dialpadwebhooks.db;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.github.dialpadwebhooks.Settings;
+import org.apache.camel.CamelContext;
+
+/** Starts the database (embedded or DATABASE_URL, migrations first) and binds {@code dataSource}. */
+public final class DatabaseBeans {
+
+    private DatabaseBeans() {
+    }
+
+    public static Database bind(CamelContext context, Settings settings) throws Exception {
+        Database database = new Database(new Database.Settings(
+                settings.text("database.url", ""),
+                Path.of(settings.text("database.embedded.data-dir", "data/postgres")),
+                settings.integer("database.embedded.port", 0),
+                settings.integer("database.pool-size", 10),
+                Duration.ofMillis(settings.integer("database.connection-timeout-ms", 2000)),
+                settings.text("database.application-name", "dialpad-camel")));
+        // started now so the schema exists before routes start; stopped (pool, then embedded server) with Camel
+        context.addService(database, true, true);
+        database.start();
+        context.getRegistry().bind("dataSource", database.dataSource());
+        return database;
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.dialpadwebhooks.processing;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.UUID;
+
+import io.github.dialpadwebhooks.Settings;
+import io.github.dialpadwebhooks.db.Database;
+import org.apache.camel.CamelContext;
+
+/** What the processing routes refer to, and this instance's claim token (processor.instance-id). */
+public final class ProcessingBeans {
+
+    private ProcessingBeans() {
+    }
+
+    public static void bind(CamelContext context, Settings settings, Database database) throws Exception {
+        String instanceId = settings.value("processor.instance-id").orElseGet(ProcessingBeans::newInstanceId);
+        if (instanceId.length() > 100) {
+            throw new IllegalArgumentException("processor.instance-id is longer than 100 characters");
+        }
+        // the routes' SQL binds it as ${properties:processor.instance-id}
+        settings.properties().addOverrideProperty("processor.instance-id", instanceId);
+        // added after the database: stopped (claims given back) before the pool closes
+        context.addService(new ClaimRelease(() -> database.isMigrated() ? database.dataSource() : null, instanceId),
+                true, true);
+        context.getRegistry().bind("eventGroups", new EventGroups());
+        context.getRegistry().bind("batchOutcomes", new BatchOutcomes());
+        context.getRegistry().bind("pollFailureLogger", new PollFailureLogger());
+    }
+
+    /** Unique per process and per Camel context: host, pid and a random suffix. */
+    static String newInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "host";
+        }
+        host = host.replaceAll("[^A-Za-z0-9.-]", "-");
+        return (host.length() > 40 ? host.substring(0, 40) : host) + "-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
