@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.dialpadwebhooks.support.Fixtures;
 import io.github.dialpadwebhooks.support.Events;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Sql;
@@ -48,9 +49,8 @@ public final class LatencyBenchmark {
                     java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 }
                 long callId = next.incrementAndGet();
-                String body = "{\"call_id\":" + callId + ",\"state\":\"ringing\",\"direction\":\"inbound\","
-                        + "\"event_timestamp\":" + System.currentTimeMillis() + ",\"external_number\":\"+15550001\","
-                        + "\"internal_number\":\"+15550002\",\"date_started\":" + System.currentTimeMillis() + "}";
+                long now = System.currentTimeMillis();
+                String body = Fixtures.call(callId).state("ringing").at(now).set("date_started", now).json();
                 responses.add(senders.submit(() -> app.post("/webhooks/dialpad", body)));
             }
             long accepted = 0;

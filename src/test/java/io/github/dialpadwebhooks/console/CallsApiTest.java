@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.dialpadwebhooks.failures.PoisonTrigger;
+import io.github.dialpadwebhooks.support.Fixtures;
 import io.github.dialpadwebhooks.support.Events;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.TestDatabase;
@@ -27,6 +28,9 @@ class CallsApiTest {
     static RunningApp app = RunningApp.withProperty("admin.token", TOKEN)
             .and("processor.poll-delay-ms", "20")
             .and("metrics.refresh-ms", "200");
+
+    @RegisterExtension
+    static PoisonTrigger poisonTrigger = PoisonTrigger.refusing();
 
     @BeforeEach
     void setUp() {
@@ -75,17 +79,13 @@ class CallsApiTest {
     @Test
     void should_show_the_events_of_a_call_that_has_no_row_yet() {
         long poison = 7_800_000_000_000_001L;
-        PoisonTrigger.install(poison);
-        try {
-            Events.insert("call.ring", "call:" + poison + ":ringing:1000", call(poison, "ringing", 1_000, "+1"));
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                JsonNode events = json(admin("/calls/" + poison)).get("events");
-                return events.size() == 1 && events.get(0).get("last_error").asText().contains(PoisonTrigger.MESSAGE);
-            });
-            assertThat(json(admin("/calls/" + poison)).get("call").isNull()).isTrue();
-        } finally {
-            PoisonTrigger.remove();
-        }
+        poisonTrigger.refuse(poison);
+        Events.insert("call.ring", "call:" + poison + ":ringing:1000", call(poison, "ringing", 1_000, "+1"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            JsonNode events = json(admin("/calls/" + poison)).get("events");
+            return events.size() == 1 && events.get(0).get("last_error").asText().contains(PoisonTrigger.MESSAGE);
+        });
+        assertThat(json(admin("/calls/" + poison)).get("call").isNull()).isTrue();
     }
 
     @Test
@@ -107,9 +107,8 @@ class CallsApiTest {
     }
 
     private static String call(long id, String state, long timestamp, String external) {
-        return "{\"call_id\":" + id + ",\"state\":\"" + state + "\",\"direction\":\"inbound\",\"event_timestamp\":"
-                + (1_764_000_000_000L + timestamp) + ",\"date_started\":1764000000000,\"external_number\":\""
-                + external + "\",\"internal_number\":\"+15550002\"}";
+        return Fixtures.call(id).state(state).at(1_764_000_000_000L + timestamp).numbers(external, "+15550002")
+                .set("date_started", 1_764_000_000_000L).json();
     }
 
     private static void post(String body) {

@@ -12,12 +12,12 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.dialpadwebhooks.failures.PoisonTrigger;
+import io.github.dialpadwebhooks.support.Fixtures;
 import io.github.dialpadwebhooks.support.Events;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Samples;
 import io.github.dialpadwebhooks.support.Sql;
 import io.github.dialpadwebhooks.support.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,10 +54,8 @@ class OperatorConsoleBrowserTest {
             .and("processor.max-redeliveries", "1")
             .and("metrics.refresh-ms", "1000");
 
-    @AfterEach
-    void tearDown() {
-        PoisonTrigger.remove();
-    }
+    @RegisterExtension
+    static PoisonTrigger poisonTrigger = PoisonTrigger.refusing();
 
     @Test
     void should_show_fix_and_replay_a_dead_letter_in_a_real_browser() throws Exception {
@@ -82,31 +80,28 @@ class OperatorConsoleBrowserTest {
             assertThat(app.post("/webhooks/dialpad", Samples.text(sample)).statusCode()).isEqualTo(202);
         }
         for (int i = 0; i < 12; i++) {
-            assertThat(app.post("/webhooks/dialpad", PoisonTrigger.callEvent(7_700_000_000_000_000L + i, "ringing",
-                    HANGUP_AT + i)).statusCode()).isEqualTo(202);
+            assertThat(app.post("/webhooks/dialpad", Fixtures.call(7_700_000_000_000_000L + i).state("ringing").at(HANGUP_AT + i).json()).statusCode()).isEqualTo(202);
         }
         assertThat(app.post("/webhooks/dialpad", "{\"hello\":\"an event of a shape nobody handles\"}")
                 .statusCode()).isEqualTo(202);
         Events.awaitAllProcessed();
 
         // the poisoned calls: the database refuses their rows until the fault is removed
-        PoisonTrigger.install(POISON, SECOND, THIRD);
+        poisonTrigger.refuse(POISON, SECOND, THIRD);
         for (long other : new long[] {SECOND, THIRD}) {
-            assertThat(app.post("/webhooks/dialpad", PoisonTrigger.callEvent(other, "ringing", HANGUP_AT))
+            assertThat(app.post("/webhooks/dialpad", Fixtures.call(other).state("ringing").at(HANGUP_AT).json())
                     .statusCode()).isEqualTo(202);
         }
-        String poison = "{\"call_id\":" + POISON + ",\"state\":\"hangup\",\"direction\":\"inbound\","
-                + "\"event_timestamp\":" + HANGUP_AT + ",\"date_started\":" + (HANGUP_AT - 60_000)
-                + ",\"date_ended\":" + (HANGUP_AT - 1_000) + ",\"external_number\":\"+15550009999\","
-                + "\"internal_number\":\"+15550001111\",\"contact\":{\"name\":"
-                + "\"<script>window.__pwned = 1</script><img src=x onerror=window.__pwned=2>\","
-                + "\"phone\":\"+15550009999\"}}";
+        String poison = Fixtures.call(POISON).state("hangup").at(HANGUP_AT).numbers("+15550009999", "+15550001111")
+                .set("date_started", HANGUP_AT - 60_000).set("date_ended", HANGUP_AT - 1_000)
+                .set("contact", Map.of("name", "<script>window.__pwned = 1</script><img src=x onerror=window.__pwned=2>",
+                        "phone", "+15550009999")).json();
         assertThat(app.post("/webhooks/dialpad", poison).statusCode()).isEqualTo(202);
         String poisonEventId = "call:" + POISON + ":hangup:" + HANGUP_AT;
         await().atMost(Duration.ofSeconds(30)).until(() -> Sql.count(
                 "SELECT count(*) FROM webhook_dead_letters WHERE dialpad_event_id = ? AND replayed_at IS NULL",
                 poisonEventId) == 1 && Sql.count("SELECT count(*) FROM webhook_dead_letters") == 3);
-        PoisonTrigger.remove();
+        poisonTrigger.remove();
 
         Map<String, Object> expected = new LinkedHashMap<>();
         expected.put("received", Sql.count("SELECT count(*) FROM webhook_events"));

@@ -7,16 +7,15 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.dialpadwebhooks.support.Fixtures;
 import io.github.dialpadwebhooks.support.Events;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Sql;
 import io.github.dialpadwebhooks.support.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import static io.github.dialpadwebhooks.failures.PoisonTrigger.callEvent;
 import static io.github.dialpadwebhooks.support.RunningApp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,10 +41,8 @@ class DeadLetterApiTest {
         TestDatabase.get().truncateAll();
     }
 
-    @AfterEach
-    void tearDown() {
-        PoisonTrigger.remove();
-    }
+    @RegisterExtension
+    static PoisonTrigger poison = PoisonTrigger.refusing();
 
     @Test
     void should_refuse_admin_calls_without_the_bearer_token() {
@@ -105,7 +102,7 @@ class DeadLetterApiTest {
     void should_replay_a_dead_letter_once_the_fault_is_gone_and_ignore_a_second_replay() {
         deadLetter(POISON_A, "call.ended", "hangup");
         String id = (String) Sql.value("SELECT id::text FROM webhook_dead_letters");
-        PoisonTrigger.remove();
+        poison.remove();
 
         HttpResponse<String> first = admin("POST", "/dead-letters/" + id + "/replay");
         assertThat(first.statusCode()).isEqualTo(200);
@@ -136,7 +133,7 @@ class DeadLetterApiTest {
         deadLetter(POISON_A, "call.ring", "ringing");
         deadLetter(POISON_B, "call.ring", "ringing");
         deadLetter(POISON_C, "call.ended", "hangup");
-        PoisonTrigger.remove();
+        poison.remove();
 
         assertThat(admin("POST", "/dead-letters/replay").statusCode()).as("a filter is required").isEqualTo(400);
         HttpResponse<String> response = admin("POST", "/dead-letters/replay?event_type=call.ring");
@@ -170,7 +167,7 @@ class DeadLetterApiTest {
         assertThat(firstPage.get("items")).hasSize(1);
         assertThat(firstPage.get("total").asInt()).as("total counts every match, not the page").isEqualTo(2);
 
-        PoisonTrigger.remove();
+        poison.remove();
         assertThat(json(admin("POST", "/dead-letters/replay?error=crm")).get("requeued").asInt()).isEqualTo(1);
         Events.awaitAllProcessed();
         assertThat(Sql.rows("SELECT dialpad_call_id FROM calls")).extracting(r -> r.get("dialpad_call_id"))
@@ -182,7 +179,7 @@ class DeadLetterApiTest {
         deadLetter(POISON_A, "call.ring", "ringing");
         deadLetter(POISON_B, "call.ring", "ringing");
         deadLetter(POISON_C, "call.ring", "ringing");
-        PoisonTrigger.remove();
+        poison.remove();
         List<Object> ids = Sql.rows("SELECT id::text AS id FROM webhook_dead_letters WHERE payload->>'call_id' IN (?, ?)",
                 Long.toString(POISON_A), Long.toString(POISON_C)).stream().map(r -> r.get("id")).toList();
 
@@ -208,8 +205,8 @@ class DeadLetterApiTest {
 
     /** Makes one event fail until it is dead-lettered (max-redeliveries = 1 here: two attempts). */
     private static void deadLetter(long callId, String eventType, String state) {
-        PoisonTrigger.install(POISON_A, POISON_B, POISON_C);
-        Events.insert(eventType, "dl:" + callId, callEvent(callId, state, 1_731_600_000_000L));
+        poison.refuse(POISON_A, POISON_B, POISON_C);
+        Events.insert(eventType, "dl:" + callId, Fixtures.call(callId).state(state).at(1_731_600_000_000L).json());
         Events.awaitAllProcessed(Duration.ofSeconds(20));
         assertThat(Sql.count("SELECT count(*) FROM webhook_dead_letters WHERE payload->>'call_id' = ?",
                 Long.toString(callId))).isEqualTo(1);

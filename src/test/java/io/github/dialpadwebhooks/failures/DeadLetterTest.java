@@ -5,16 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.github.dialpadwebhooks.support.Fixtures;
 import io.github.dialpadwebhooks.support.Events;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Sql;
 import io.github.dialpadwebhooks.support.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import static io.github.dialpadwebhooks.failures.PoisonTrigger.callEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,20 +30,17 @@ class DeadLetterTest {
             .and("processor.retry-delay-ms", "100")
             .and("processor.max-redeliveries", "3");
 
+    @RegisterExtension
+    static PoisonTrigger poison = PoisonTrigger.refusing(POISON);
+
     @BeforeEach
     void setUp() {
         TestDatabase.get().truncateAll();
-        PoisonTrigger.install(POISON);
-    }
-
-    @AfterEach
-    void tearDown() {
-        PoisonTrigger.remove();
     }
 
     @Test
     void should_dead_letter_a_poison_event_after_exactly_n_plus_1_attempts_with_the_triggers_message() {
-        Events.insert("call.ended", "poison", callEvent(POISON, "hangup", 1_731_600_000_000L));
+        Events.insert("call.ended", "poison", Fixtures.call(POISON).state("hangup").at(1_731_600_000_000L).json());
 
         Events.awaitAllProcessed(Duration.ofSeconds(20));
 
@@ -72,10 +68,10 @@ class DeadLetterTest {
     @Test
     void should_fail_only_the_poison_event_of_a_group_that_fails() {
         List<Events.Event> events = new ArrayList<>();
-        events.add(new Events.Event("default", "call.ring", "poison", callEvent(POISON, "ringing", 1_000L)));
+        events.add(new Events.Event("default", "call.ring", "poison", Fixtures.call(POISON).state("ringing").at(1_000L).json()));
         for (int i = 0; i < 20; i++) {
             events.add(new Events.Event("default", "call.ring", "ok-" + i,
-                    callEvent(7_400_000_000_000_000L + i, "ringing", 1_000L)));
+                    Fixtures.call(7_400_000_000_000_000L + i).state("ringing").at(1_000L).json()));
         }
         Events.insert(events);
 
@@ -94,13 +90,13 @@ class DeadLetterTest {
         // statement, so the processor never sees it before its back-off is set)
         Sql.execute("INSERT INTO webhook_events (app_id, event_type, dialpad_event_id, payload, attempts, last_error, "
                 + "available_at) VALUES ('default', 'call.ended', 'poison', CAST('"
-                + callEvent(POISON, "hangup", 1_731_600_000_000L) + "' AS jsonb), 1, 'first attempt failed', "
+                + Fixtures.call(POISON).state("hangup").at(1_731_600_000_000L).json() + "' AS jsonb), 1, 'first attempt failed', "
                 + "now() + interval '3 seconds')");
 
         List<Events.Event> others = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             others.add(new Events.Event("default", "call.ring", "other-" + i,
-                    callEvent(7_400_000_000_000_000L + i, "ringing", 2_000L)));
+                    Fixtures.call(7_400_000_000_000_000L + i).state("ringing").at(2_000L).json()));
         }
         long sent = System.nanoTime();
         Events.insert(others);

@@ -1,36 +1,64 @@
 package io.github.dialpadwebhooks.failures;
 
-import io.github.dialpadwebhooks.support.Sql;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
-/** A fault injected in the database, not a mock: a trigger on calls that refuses chosen call ids. */
-public final class PoisonTrigger {
+import io.github.dialpadwebhooks.support.Sql;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A fault injected in the database, not a mock: a trigger on calls that refuses chosen call ids. As a JUnit extension
+ * it is in place for each test and gone after it:
+ * <pre>
+ * &#64;RegisterExtension
+ * PoisonTrigger poison = PoisonTrigger.refusing(POISON);
+ * </pre>
+ * A test may change the ids it refuses ({@link #refuse}) or take the fault away mid-test ({@link #remove}) to
+ * "fix the cause" before a replay.
+ */
+public final class PoisonTrigger implements BeforeEachCallback, AfterEachCallback {
 
     public static final String MESSAGE = "poison call refused by the test trigger";
 
-    private PoisonTrigger() {
+    private final long[] callIds;
+
+    private PoisonTrigger(long[] callIds) {
+        this.callIds = callIds;
     }
 
-    public static void install(long... callIds) {
-        StringBuilder ids = new StringBuilder();
-        for (long id : callIds) {
-            ids.append(ids.length() == 0 ? "" : ",").append(id);
+    /** Refuses these call ids during each test (none: installed by the test itself with {@link #refuse}). */
+    public static PoisonTrigger refusing(long... callIds) {
+        return new PoisonTrigger(callIds);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (callIds.length > 0) {
+            refuse(callIds);
         }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        remove();
+    }
+
+    /** From now on, writes of these call ids to calls fail with {@link #MESSAGE}. */
+    public void refuse(long... ids) {
+        String list = Arrays.stream(ids).mapToObj(Long::toString).collect(Collectors.joining(","));
         Sql.execute("CREATE OR REPLACE FUNCTION test_poison_calls() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                + "BEGIN IF NEW.dialpad_call_id IN (" + ids + ") THEN "
+                + "BEGIN IF NEW.dialpad_call_id IN (" + list + ") THEN "
                 + "RAISE EXCEPTION '" + MESSAGE + " (%)', NEW.dialpad_call_id; END IF; RETURN NEW; END $$");
         Sql.execute("DROP TRIGGER IF EXISTS test_poison_calls ON calls");
         Sql.execute("CREATE TRIGGER test_poison_calls BEFORE INSERT OR UPDATE ON calls "
                 + "FOR EACH ROW EXECUTE FUNCTION test_poison_calls()");
     }
 
-    public static void remove() {
+    /** The fault is gone (the cause is fixed). */
+    public void remove() {
         Sql.execute("DROP TRIGGER IF EXISTS test_poison_calls ON calls");
         Sql.execute("DROP FUNCTION IF EXISTS test_poison_calls()");
-    }
-
-    public static String callEvent(long callId, String state, long timestamp) {
-        return "{\"call_id\":" + callId + ",\"state\":\"" + state + "\",\"direction\":\"inbound\","
-                + "\"event_timestamp\":" + timestamp + ",\"external_number\":\"+15550001\","
-                + "\"internal_number\":\"+15550002\",\"date_started\":" + (timestamp - 1000) + "}";
     }
 }

@@ -3,15 +3,15 @@ package io.github.dialpadwebhooks.failures;
 import java.time.Duration;
 import java.util.Map;
 
+import io.github.dialpadwebhooks.support.Fixtures;
 import io.github.dialpadwebhooks.support.Events;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Sql;
 import io.github.dialpadwebhooks.support.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import static io.github.dialpadwebhooks.failures.PoisonTrigger.callEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,15 +20,12 @@ class RestartDuringRedeliveryTest {
 
     static final long POISON = 7_500_000_000_000_666L;
 
+    @RegisterExtension
+    static PoisonTrigger poison = PoisonTrigger.refusing(POISON);
+
     @BeforeEach
     void setUp() {
         TestDatabase.get().truncateAll();
-        PoisonTrigger.install(POISON);
-    }
-
-    @AfterEach
-    void tearDown() {
-        PoisonTrigger.remove();
     }
 
     @Test
@@ -36,7 +33,7 @@ class RestartDuringRedeliveryTest {
         RunningApp first = RunningApp.withProperty("processor.poll-delay-ms", "20")
                 .and("processor.retry-delay-ms", "300");
         first.start();
-        Events.insert("call.ended", "poison", callEvent(POISON, "hangup", 1_731_600_000_000L));
+        Events.insert("call.ended", "poison", Fixtures.call(POISON).state("hangup").at(1_731_600_000_000L).json());
         await().atMost(Duration.ofSeconds(10)).until(() -> attempts() >= 2);
         first.stop();
         int attemptsAtRestart = attempts();
@@ -60,7 +57,7 @@ class RestartDuringRedeliveryTest {
     @Test
     void should_dead_letter_an_event_whose_attempts_never_finished_without_trying_it_again() throws Exception {
         // four claims that never recorded an outcome: the instance died each time it held the event
-        Events.insert("call.ring", "crash-loop", callEvent(7_500_000_000_000_001L, "ringing", 1_000L));
+        Events.insert("call.ring", "crash-loop", Fixtures.call(7_500_000_000_000_001L).state("ringing").at(1_000L).json());
         Sql.execute("UPDATE webhook_events SET attempts = 4, claimed_by = 'crashed-instance', "
                 + "available_at = now() - interval '1 second'");
         RunningApp app = RunningApp.withProperty("processor.poll-delay-ms", "20");

@@ -9,9 +9,9 @@ import io.github.dialpadwebhooks.support.Samples;
 import io.github.dialpadwebhooks.support.Sql;
 import io.github.dialpadwebhooks.support.TcpProxy;
 import io.github.dialpadwebhooks.support.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,36 +22,25 @@ import static org.awaitility.Awaitility.await;
  */
 class DatabaseOutageTest {
 
-    static TcpProxy proxy;
-    static RunningApp app;
+    @RegisterExtension
+    static RunningApp app = RunningApp.withProperty("database.connection-timeout-ms", "1000").throughProxy();
 
-    @BeforeAll
-    static void start() throws Exception {
-        TestDatabase db = TestDatabase.get();
-        proxy = new TcpProxy(db.host(), db.port());
-        app = RunningApp.withProperty("database.connection-timeout-ms", "1000")
-                .withDatabaseUrl(db.jdbcUrlVia("127.0.0.1", proxy.port()));
-        app.start();
-        db.truncateAll();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        app.stop();
-        proxy.close();
+    @BeforeEach
+    void clean() {
+        TestDatabase.get().truncateAll();
     }
 
     @Test
     void should_answer_503_while_the_database_is_away_and_202_once_it_is_back() {
         assertThat(app.post("/webhooks/dialpad", event(1)).statusCode()).isEqualTo(202);
 
-        proxy.cut();
+        app.databaseProxy().cut();
         HttpResponse<String> during = app.post("/webhooks/dialpad", event(2));
         assertThat(during.statusCode()).as(during.body()).isEqualTo(503);
         assertThat(RunningApp.json(during).get("error").asText()).isEqualTo("unavailable");
         assertThat(app.post("/webhooks/dialpad", event(3)).statusCode()).isEqualTo(503);
 
-        proxy.restore();
+        app.databaseProxy().restore();
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                 .until(() -> app.post("/webhooks/dialpad", event(4)).statusCode() == 202);
 

@@ -26,7 +26,7 @@ import static io.github.dialpadwebhooks.support.RunningApp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every row of the SPEC section 3 normalisation table, through the real HTTP route into the real table: once as
+ * Every row of the normalisation table (docs/ingest.md), through the real HTTP route into the real table: once as
  * plain JSON (default app, no secret) and once signed as Dialpad signs (app "signed", which has its own secret).
  */
 class NormalisationTest {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Random;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.dialpadwebhooks.support.ApplicationProperties;
 import io.github.dialpadwebhooks.support.DialpadSigner;
 import io.github.dialpadwebhooks.support.Samples;
 import org.junit.jupiter.api.Test;
@@ -34,10 +35,10 @@ class NormaliserFuzzTest {
         Random random = new Random(seed);
         PreviousSecretUse noMetrics = new PreviousSecretUse(null, java.time.Clock.systemUTC());
         VerifyAndNormaliseWebhook open = new VerifyAndNormaliseWebhook(
-                new WebhookSecrets(k -> Optional.empty(), List.of()), noMetrics);
+                new WebhookSecrets(k -> Optional.empty(), List.of()), noMetrics, ApplicationProperties.normaliser());
         VerifyAndNormaliseWebhook signed = new VerifyAndNormaliseWebhook(new WebhookSecrets(
                 k -> k.equals("dialpad.webhook-secret") ? Optional.of(SECRET) : Optional.empty(), List.of()),
-                noMetrics);
+                noMetrics, ApplicationProperties.normaliser());
         List<String> seeds = List.of(Samples.text("call-ringing.json"), Samples.text("call-hangup.json"),
                 Samples.text("sms-inbound.json"), "{\"event_type\":\"x\",\"id\":1,\"payload\":{\"a\":[1,2.5e3]}}",
                 "{\"call_id\":9007199254740993,\"state\":\"hold\",\"event_timestamp\":1}");

@@ -1,4 +1,4 @@
-package io.github.dialpadwebhooks.ops;
+package io.github.dialpadwebhooks.operations;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.dialpadwebhooks.support.Fixtures;
 import io.github.dialpadwebhooks.support.Events;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.ServiceProcess;
@@ -47,8 +48,8 @@ class GracefulShutdownTest {
             for (int t = 0; t < 8; t++) {
                 senders.submit(() -> {
                     for (int i = next.getAndIncrement(); i < 3000; i = next.getAndIncrement()) {
-                        String body = "{\"call_id\":" + (7_700_000_000_000_000L + i) + ",\"state\":\"ringing\","
-                                + "\"direction\":\"inbound\",\"event_timestamp\":" + (1_731_600_000_000L + i) + "}";
+                        String body = Fixtures.call(7_700_000_000_000_000L + i).state("ringing")
+                                .at(1_731_600_000_000L + i).json();
                         try {
                             HttpResponse<String> r = http.send(HttpRequest.newBuilder(service.uri("/webhooks/dialpad"))
                                     .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body))

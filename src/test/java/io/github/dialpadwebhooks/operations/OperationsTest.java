@@ -1,4 +1,4 @@
-package io.github.dialpadwebhooks.ops;
+package io.github.dialpadwebhooks.operations;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,10 +13,9 @@ import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Sql;
 import io.github.dialpadwebhooks.support.TcpProxy;
 import io.github.dialpadwebhooks.support.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,30 +24,16 @@ import static org.awaitility.Awaitility.await;
 class OperationsTest {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
-    static TcpProxy proxy;
-    static RunningApp app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        TestDatabase db = TestDatabase.get();
-        proxy = new TcpProxy(db.host(), db.port());
-        app = RunningApp.withProperty("processor.poll-delay-ms", "20")
-                .and("processor.retry-delay-ms", "60000")
-                .and("database.connection-timeout-ms", "1000")
-                .and("metrics.refresh-ms", "200")
-                .withDatabaseUrl(db.jdbcUrlVia("127.0.0.1", proxy.port()));
-        app.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        app.stop();
-        proxy.close();
-    }
+    @RegisterExtension
+    static RunningApp app = RunningApp.withProperty("processor.poll-delay-ms", "20")
+            .and("processor.retry-delay-ms", "60000")
+            .and("database.connection-timeout-ms", "1000")
+            .and("metrics.refresh-ms", "200")
+            .throughProxy();
 
     @BeforeEach
     void cleanTables() {
-        proxy.restore();
+        app.databaseProxy().restore();
         TestDatabase.get().truncateAll();
     }
 
@@ -106,12 +91,12 @@ class OperationsTest {
     void should_turn_not_ready_while_the_database_is_away_and_ready_again_when_it_returns() {
         assertThat(readiness()).isEqualTo(200);
 
-        proxy.cut();
+        app.databaseProxy().cut();
         await().atMost(Duration.ofSeconds(15)).until(() -> readiness() == 503);
         assertThat(app.send(HttpRequest.newBuilder(app.managementUri("/observe/health/live")).GET()).statusCode())
                 .as("alive all the same").isEqualTo(200);
 
-        proxy.restore();
+        app.databaseProxy().restore();
         await().atMost(Duration.ofSeconds(20)).until(() -> readiness() == 200);
     }
 

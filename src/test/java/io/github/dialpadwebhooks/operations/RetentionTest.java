@@ -1,4 +1,4 @@
-package io.github.dialpadwebhooks.processing;
+package io.github.dialpadwebhooks.operations;
 
 import java.time.Duration;
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.github.dialpadwebhooks.support.Fixtures;
 import io.github.dialpadwebhooks.support.Events;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Sql;
@@ -53,17 +54,17 @@ class MultiInstanceTest {
         for (int i = 0; i < calls; i++) {
             long callId = 7_200_000_000_000_000L + i;
             long t = 1_731_600_000_000L + i * 1000L;
-            events.add(callEvent("call.ring", callId, "ringing", t, "\"date_started\":" + t));
-            events.add(callEvent("call.started", callId, "connected", t + 100,
-                    "\"date_started\":" + t + ",\"date_connected\":" + (t + 100)));
-            events.add(callEvent("call.ended", callId, "hangup", t + 500, "\"date_started\":" + t
-                    + ",\"date_connected\":" + (t + 100) + ",\"date_ended\":" + (t + 500) + ",\"duration\":400.5"));
-            events.add(callEvent("call.recording.completed", callId, "recording", t + 600,
-                    "\"recording_details\":[{\"url\":\"https://dialpad.example/r/" + i + "\"}]"));
-            events.add(new Events.Event("default", "sms.received", "sms:" + i, "{\"id\":" + (8_200_000_000_000_000L + i)
-                    + ",\"direction\":\"inbound\",\"message_status\":\"pending\",\"created_date\":" + t
-                    + ",\"event_timestamp\":" + t + ",\"from_number\":\"+15550001\",\"to_number\":[\"+15550002\"],"
-                    + "\"text\":\"hi " + i + "\"}"));
+            events.add(call(callId, "ringing", t).set("date_started", t).event("default", "call.ring", "r" + i));
+            events.add(call(callId, "connected", t + 100).set("date_started", t).set("date_connected", t + 100)
+                    .event("default", "call.started", "s" + i));
+            events.add(call(callId, "hangup", t + 500).set("date_started", t).set("date_connected", t + 100)
+                    .set("date_ended", t + 500).set("duration", 400.5).event("default", "call.ended", "e" + i));
+            events.add(call(callId, "recording", t + 600)
+                    .setJson("recording_details", "[{\"url\":\"https://dialpad.example/r/" + i + "\"}]")
+                    .event("default", "call.recording.completed", "c" + i));
+            events.add(Fixtures.sms(8_200_000_000_000_000L + i).set("created_date", t).set("event_timestamp", t)
+                    .set("from_number", "+15550001").set("to_number", List.of("+15550002")).set("text", "hi " + i)
+                    .event("default", "sms.received", "sms:" + i));
         }
         Events.insert(events);
 
@@ -106,9 +107,7 @@ class MultiInstanceTest {
         assertThat(Sql.value("SELECT status FROM calls WHERE dialpad_call_id = 7300000000000001")).isEqualTo("ringing");
     }
 
-    private static Events.Event callEvent(String type, long callId, String state, long t, String extra) {
-        return new Events.Event("default", type, "call:" + callId + ":" + state, "{\"call_id\":" + callId
-                + ",\"state\":\"" + state + "\",\"direction\":\"inbound\",\"event_timestamp\":" + t
-                + ",\"external_number\":\"+15550001\",\"internal_number\":\"+15550002\"," + extra + "}");
+    private static Fixtures call(long callId, String state, long t) {
+        return Fixtures.call(callId).state(state).at(t).numbers("+15550001", "+15550002");
     }
 }

@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.dialpadwebhooks.ingest.DialpadEventNormaliser;
+import io.github.dialpadwebhooks.support.ApplicationProperties;
 import io.github.dialpadwebhooks.support.Events;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Sql;
@@ -58,7 +58,7 @@ class OrderInsensitivityTest {
             flows.add(CallFlows.random(random));
         }
         runProperty(flows, random, i -> 7_100_000_000_000_000L + 2L * i, "call_id",
-                e -> DialpadEventNormaliser.callEventType(e.get("state").asText()));
+                e -> ApplicationProperties.callEventTypes().typeOf(e.get("state").asText()));
 
         for (int i = 0; i < TRIES; i++) {
             long inOrder = 7_100_000_000_000_000L + 2L * i;

@@ -78,7 +78,7 @@ class HostileInputTest {
             for (byte b : body) {
                 out.write(b);
                 out.flush();
-                Thread.sleep(20);
+                Thread.sleep(20); // pacing: one byte every 20 ms
             }
             InputStream in = socket.getInputStream();
             String statusLine = new String(in.readNBytes(12), StandardCharsets.US_ASCII);

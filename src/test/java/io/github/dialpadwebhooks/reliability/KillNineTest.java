@@ -11,6 +11,7 @@ import io.github.dialpadwebhooks.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * SIGKILL under load, three times, while senders keep posting (and retrying, as Dialpad does): every event that got
@@ -40,18 +41,17 @@ class KillNineTest {
         Random random = new Random();
         for (int kill = 1; kill <= 3; kill++) {
             int target = events * kill / 4;
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            long lastReport = 0;
-            while (senders.acknowledged.size() < target && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-                if (System.nanoTime() - lastReport > 1_000_000_000L) {
-                    lastReport = System.nanoTime();
-                    System.out.printf("kill %d: acknowledged %d/%d, connection failures %d, 5xx %d, ready %s%n", kill,
-                            senders.acknowledged.size(), target, senders.connectionFailures.sum(),
-                            senders.serverErrors.sum(), service.ready());
-                }
-            }
-            Thread.sleep(random.nextInt(300));
+            int killNumber = kill;
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10))
+                    .conditionEvaluationListener(condition -> {
+                        if (condition.getElapsedTimeInMS() % 1000 < 10) {
+                            System.out.printf("kill %d: acknowledged %d/%d, connection failures %d, 5xx %d%n",
+                                    killNumber, senders.acknowledged.size(), target, senders.connectionFailures.sum(),
+                                    senders.serverErrors.sum());
+                        }
+                    })
+                    .until(() -> senders.acknowledged.size() >= target);
+            Thread.sleep(random.nextInt(300)); // the kill lands at a random moment of the traffic
             service.kill9();
             service.start();
         }

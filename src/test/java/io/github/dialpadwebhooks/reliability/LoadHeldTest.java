@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Load held: webhooks at a steady rate for a long time against a real process with the processor
@@ -70,14 +71,15 @@ class LoadHeldTest {
         List<Long> rss = new ArrayList<>();
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         while (System.nanoTime() < end) {
-            Thread.sleep(5000);
+            Thread.sleep(5000); // the sampling interval of lag and memory
             HttpResponse<String> stats = http.send(HttpRequest.newBuilder(service.managementUri("/stats")).build(),
                     HttpResponse.BodyHandlers.ofString());
             lags.add(mapper.readTree(stats.body()).get("lag_seconds").asDouble());
             rss.add(service.rssMb());
         }
         timer.shutdownNow();
-        Thread.sleep(2000);
+        // every request sent has been answered
+        await().atMost(Duration.ofSeconds(30)).until(() -> ok.sum() + failed.sum() == next.get());
         try {
             Events.awaitAllProcessed(Duration.ofSeconds(60));
         } catch (org.awaitility.core.ConditionTimeoutException e) {

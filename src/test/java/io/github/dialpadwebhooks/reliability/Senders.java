@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
+import io.github.dialpadwebhooks.support.Fixtures;
 import io.github.dialpadwebhooks.support.DialpadSigner;
 
 /**
@@ -30,11 +31,9 @@ final class Senders {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static String callEvent(int i) {
-        long callId = 7_900_000_000_000_000L + i;
-        return "{\"call_id\":" + callId + ",\"state\":\"hangup\",\"direction\":\"inbound\",\"event_timestamp\":"
-                + (1_731_600_000_000L + i) + ",\"date_started\":" + (1_731_599_990_000L + i) + ",\"date_ended\":"
-                + (1_731_600_000_000L + i) + ",\"duration\":10000.5,\"external_number\":\"+15550001\","
-                + "\"internal_number\":\"+15550002\",\"recording_details\":[]}";
+        return Fixtures.call(7_900_000_000_000_000L + i).state("hangup").at(1_731_600_000_000L + i)
+                .set("date_started", 1_731_599_990_000L + i).set("date_ended", 1_731_600_000_000L + i)
+                .set("duration", 10000.5).numbers("+15550001", "+15550002").json();
     }
 
     /** Sends events 0..count-1 from {@code threads} threads to the URI the supplier gives at each attempt. */
@@ -69,7 +68,7 @@ final class Senders {
                             return;
                         }
                         try {
-                            Thread.sleep(50);
+                            Thread.sleep(50); // pacing before the retry, as a sender would
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             return;

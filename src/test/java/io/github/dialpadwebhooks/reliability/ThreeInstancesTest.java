@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.github.dialpadwebhooks.support.Fixtures;
 import io.github.dialpadwebhooks.support.Events;
 import io.github.dialpadwebhooks.support.ServiceProcess;
 import io.github.dialpadwebhooks.support.Sql;
@@ -36,20 +37,19 @@ class ThreeInstancesTest {
             for (int i = 0; i < calls; i++) {
                 long callId = 7_950_000_000_000_000L + i;
                 long t = 1_731_600_000_000L + i * 1000L;
-                String base = "\"call_id\":" + callId + ",\"direction\":\"outbound\",\"external_number\":\"+1555"
-                        + i + "\",\"internal_number\":\"+15550002\",\"date_started\":" + t;
-                events.add(new Events.Event("default", "call.ended", "e" + i, "{" + base + ",\"state\":\"hangup\","
-                        + "\"event_timestamp\":" + (t + 900) + ",\"date_connected\":" + (t + 100) + ",\"date_ended\":"
-                        + (t + 900) + ",\"duration\":800}"));
-                events.add(new Events.Event("default", "call.ring", "r" + i, "{" + base + ",\"state\":\"calling\","
-                        + "\"event_timestamp\":" + t + "}"));
-                events.add(new Events.Event("default", "call.started", "s" + i, "{" + base + ",\"state\":\"connected\","
-                        + "\"event_timestamp\":" + (t + 100) + ",\"date_connected\":" + (t + 100) + "}"));
-                events.add(new Events.Event("default", "call.recording.completed", "c" + i, "{" + base
-                        + ",\"state\":\"recording\",\"event_timestamp\":" + (t + 950) + ",\"recording_details\":"
-                        + "[{\"url\":\"https://dialpad.example/r/" + i + "\"}]}"));
-                events.add(new Events.Event("default", "call.hold", "h" + i, "{" + base + ",\"state\":\"hold\","
-                        + "\"event_timestamp\":" + (t + 500) + "}"));
+                String external = "+1555" + i;
+                java.util.function.BiFunction<String, Long, Fixtures> call = (state, at) -> Fixtures.call(callId)
+                        .state(state).at(at).set("direction", "outbound").numbers(external, "+15550002")
+                        .set("date_started", t);
+                events.add(call.apply("hangup", t + 900).set("date_connected", t + 100).set("date_ended", t + 900)
+                        .set("duration", 800).event("default", "call.ended", "e" + i));
+                events.add(call.apply("calling", t).event("default", "call.ring", "r" + i));
+                events.add(call.apply("connected", t + 100).set("date_connected", t + 100)
+                        .event("default", "call.started", "s" + i));
+                events.add(call.apply("recording", t + 950)
+                        .setJson("recording_details", "[{\"url\":\"https://dialpad.example/r/" + i + "\"}]")
+                        .event("default", "call.recording.completed", "c" + i));
+                events.add(call.apply("hold", t + 500).event("default", "call.hold", "h" + i));
             }
             Events.insert(events);
             long start = System.nanoTime();

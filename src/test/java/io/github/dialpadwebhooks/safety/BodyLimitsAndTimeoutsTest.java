@@ -143,7 +143,7 @@ class BodyLimitsAndTimeoutsTest {
                 if (in.available() > 0) {
                     break;
                 }
-                Thread.sleep(everyMs);
+                Thread.sleep(everyMs); // pacing: the trickle
             }
             return readUntilClosed(in);
         } catch (IOException e) {

@@ -83,11 +83,10 @@ class BoundedMemoryTest {
     }
 
     /** Heap in use after full collections (the service runs in this JVM). */
-    private static long heapAfterGc() throws InterruptedException {
+    private static long heapAfterGc() {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(200);
+            System.gc(); // a full collection, finished when it returns
             used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.dialpadwebhooks.support.Fixtures;
 import io.github.dialpadwebhooks.support.Events;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Sql;
@@ -122,14 +123,11 @@ class TenantIsolationTest {
     }
 
     private static String call(String state, long t, String external) {
-        return "{\"call_id\":" + CALL + ",\"state\":\"" + state + "\",\"direction\":\"inbound\",\"event_timestamp\":"
-                + (1_731_600_000_000L + t) + ",\"external_number\":\"" + external + "\",\"internal_number\":"
-                + "\"+15550002\",\"date_started\":1731600000000}";
+        return Fixtures.call(CALL).state(state).at(1_731_600_000_000L + t).numbers(external, "+15550002")
+                .set("date_started", 1_731_600_000_000L).json();
     }
 
     private static String sms(String text) {
-        return "{\"id\":" + SMS + ",\"direction\":\"inbound\",\"message_status\":\"pending\",\"created_date\":"
-                + "1731600000000,\"from_number\":\"+15550001\",\"to_number\":[\"+15550002\"],\"text\":\"" + text
-                + "\"}";
+        return Fixtures.sms(SMS).set("text", text).json();
     }
 }

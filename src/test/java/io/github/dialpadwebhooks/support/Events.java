@@ -9,7 +9,7 @@ import java.util.List;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Puts events straight into webhook_events (the four columns a valid unprocessed event needs, as SPEC section 4
+ * Puts events straight into webhook_events (the four columns a valid unprocessed event needs, as the data model
  * promises) and waits for the processing routes to finish them.
  */
 public final class Events {

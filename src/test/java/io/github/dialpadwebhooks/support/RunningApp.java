@@ -35,6 +35,8 @@ public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
 
     private final Map<String, String> properties = new LinkedHashMap<>();
     private String databaseUrl;
+    private boolean proxied;
+    private TcpProxy proxy;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Main main;
     private int port;
@@ -56,10 +58,23 @@ public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
-    /** Connect through another URL (e.g. a {@link TcpProxy}) instead of the test database's own. */
+    /** Connect through another URL instead of the test database's own. */
     public RunningApp withDatabaseUrl(String url) {
         this.databaseUrl = url;
         return this;
+    }
+
+    /**
+     * Connect to the test database through a {@link TcpProxy} (opened at start, closed at stop), so that a test can
+     * cut the database away and bring it back: {@link #databaseProxy()}.
+     */
+    public RunningApp throughProxy() {
+        this.proxied = true;
+        return this;
+    }
+
+    public TcpProxy databaseProxy() {
+        return proxy;
     }
 
     @Override
@@ -76,6 +91,11 @@ public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
         port = freePort();
         managementPort = freePort();
         main = Application.create();
+        if (proxied) {
+            TestDatabase db = TestDatabase.get();
+            proxy = new TcpProxy(db.host(), db.port());
+            databaseUrl = db.jdbcUrlVia("127.0.0.1", proxy.port());
+        }
         main.addOverrideProperty("database.url", databaseUrl != null ? databaseUrl : TestDatabase.get().jdbcUrl());
         main.addOverrideProperty("camel.server.port", Integer.toString(port));
         main.addOverrideProperty("camel.management.port", Integer.toString(managementPort));
@@ -88,6 +108,10 @@ public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
         if (main != null) {
             main.stop();
             main = null;
+        }
+        if (proxy != null) {
+            proxy.close();
+            proxy = null;
         }
     }
 
