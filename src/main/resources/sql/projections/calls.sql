@@ -1,5 +1,5 @@
 -- The calls projection (project-calls): one row per (app_id, call id), merged from a group of call events in one
--- statement. Dialpad's call events are snapshots of the call, and every field merges so that any order and any
+-- statement. The columns of who and how (agent, contact, labels, scores, ...) are generated from `facts` (V8). Dialpad's call events are snapshots of the call, and every field merges so that any order and any
 -- duplication of a call's events gives the same row. Events of one call within the group are merged first
 -- (GROUP BY), then with the stored row (ON CONFLICT).
 -- (camel-sql reads '#' as a parameter marker: write JSON paths with -> and ->>, never #> or #>>.)
@@ -31,12 +31,33 @@ WITH events AS (
            CAST(e.payload ->> 'master_call_id' AS bigint) AS master_call_id,
            CAST(e.payload ->> 'entry_point_call_id' AS bigint) AS entry_point_call_id,
            e.payload ->> 'state' AS state,
-           dialpad_time(e.payload ->> 'event_timestamp') AS event_at
+           dialpad_time(e.payload ->> 'event_timestamp') AS event_at,
+           -- who and how: each from the latest event that carries it (facts, R__projections.sql)
+           facts(jsonb_build_object(
+                     'agent_id', e.payload -> 'target' -> 'id',
+                     'agent_name', e.payload -> 'target' -> 'name',
+                     'agent_email', e.payload -> 'target' -> 'email',
+                     'agent_type', e.payload -> 'target' -> 'type',
+                     'contact_id', e.payload -> 'contact' -> 'id',
+                     'contact_name', e.payload -> 'contact' -> 'name',
+                     'contact_phone', e.payload -> 'contact' -> 'phone',
+                     'operator_call_id', e.payload -> 'operator_call_id',
+                     'group_id', e.payload -> 'group_id',
+                     'was_recorded', e.payload -> 'was_recorded',
+                     'is_transferred', e.payload -> 'is_transferred',
+                     'labels', e.payload -> 'labels',
+                     'mos_score', e.payload -> 'mos_score',
+                     'csat_score', e.payload -> 'csat_score'),
+                 event_at_key(e.payload)) AS facts,
+           CAST(e.payload ->> 'talk_time' AS double precision) AS talk_time_ms,
+           CAST(e.payload ->> 'hold_time' AS double precision) AS hold_time_ms,
+           CAST(e.payload ->> 'total_duration' AS double precision) AS total_duration_ms
     FROM webhook_events e
     WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[])))
 INSERT INTO calls AS c (app_id, dialpad_call_id, direction, from_number, to_number, status, started_at, answered_at,
                         ended_at, duration_ms, recording_url, recording_event_at, voicemail_url, voicemail_event_at,
-                        master_call_id, entry_point_call_id, last_state, last_event_at)
+                        master_call_id, entry_point_call_id, last_state, last_event_at, facts, talk_time_ms,
+                        hold_time_ms, total_duration_ms)
 SELECT app_id, dialpad_call_id, min(direction), min(from_number), min(to_number),
        -- the most advanced status of the group
        (array_agg(status ORDER BY call_status_rank(status) DESC))[1],
@@ -49,7 +70,10 @@ SELECT app_id, dialpad_call_id, min(direction), min(from_number), min(to_number)
        max(master_call_id), max(entry_point_call_id),
        -- the state of the latest event
        (array_agg(state ORDER BY event_at DESC NULLS LAST, state DESC))[1],
-       max(event_at)
+       max(event_at),
+       merge_facts_agg(facts),
+       -- durations: the largest seen
+       max(talk_time_ms), max(hold_time_ms), max(total_duration_ms)
 FROM events
 GROUP BY app_id, dialpad_call_id
 ORDER BY app_id, dialpad_call_id
@@ -84,4 +108,8 @@ ON CONFLICT (app_id, dialpad_call_id) DO UPDATE SET
                            OR (EXCLUDED.last_event_at, EXCLUDED.last_state) > (c.last_event_at, c.last_state)
                       THEN COALESCE(EXCLUDED.last_state, c.last_state) ELSE c.last_state END,
     last_event_at = GREATEST(c.last_event_at, EXCLUDED.last_event_at),
+    facts = merge_facts(c.facts, EXCLUDED.facts),
+    talk_time_ms = GREATEST(c.talk_time_ms, EXCLUDED.talk_time_ms),
+    hold_time_ms = GREATEST(c.hold_time_ms, EXCLUDED.hold_time_ms),
+    total_duration_ms = GREATEST(c.total_duration_ms, EXCLUDED.total_duration_ms),
     updated_at = now()

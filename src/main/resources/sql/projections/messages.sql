@@ -16,20 +16,35 @@ WITH events AS (
            e.payload ->> 'text' AS text,
            dialpad_time(e.payload ->> 'created_date') AS sent_at,
            e.payload ->> 'message_status' AS status,
-           dialpad_time(e.payload ->> 'event_timestamp') AS event_at
+           dialpad_time(e.payload ->> 'event_timestamp') AS event_at,
+           -- the rest of the SMS fields: each from the latest event that carries it (facts, R__projections.sql)
+           facts(jsonb_build_object(
+                     'mms', e.payload -> 'mms',
+                     'mms_url', e.payload -> 'mms_url',
+                     'contact_id', e.payload -> 'contact' -> 'id',
+                     'target_id', e.payload -> 'target' -> 'id',
+                     'target_type', e.payload -> 'target' -> 'type',
+                     'sender_id', e.payload -> 'sender_id',
+                     'is_internal', e.payload -> 'is_internal',
+                     'delivery_result', e.payload -> 'message_delivery_result'),
+                 event_at_key(e.payload)) AS facts
     FROM webhook_events e
     WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))),
 merged AS (
     SELECT DISTINCT ON (app_id, dialpad_message_id)
            app_id, dialpad_message_id, direction, from_number, to_number, text, status,
-           min(sent_at) OVER w AS sent_at, max(event_at) OVER w AS last_event_at
+           min(sent_at) OVER w AS sent_at, max(event_at) OVER w AS last_event_at,
+           -- when the status kept was reached: the latest event with that status
+           max(event_at) OVER (PARTITION BY app_id, dialpad_message_id, status) AS status_at,
+           merge_facts_agg(facts) OVER w AS facts
     FROM events
     WINDOW w AS (PARTITION BY app_id, dialpad_message_id)
     ORDER BY app_id, dialpad_message_id, message_status_rank(status) DESC, status DESC NULLS LAST,
              event_at DESC NULLS LAST)
 INSERT INTO messages AS m (app_id, dialpad_message_id, direction, from_number, to_number, text, sent_at, status,
-                           last_event_at)
-SELECT app_id, dialpad_message_id, direction, from_number, to_number, text, sent_at, status, last_event_at
+                           last_event_at, status_at, facts)
+SELECT app_id, dialpad_message_id, direction, from_number, to_number, text, sent_at, status, last_event_at, status_at,
+       facts
 FROM merged
 ON CONFLICT (app_id, dialpad_message_id) DO UPDATE SET
     direction = COALESCE(m.direction, EXCLUDED.direction),
@@ -42,5 +57,11 @@ ON CONFLICT (app_id, dialpad_message_id) DO UPDATE SET
                        OR (message_status_rank(EXCLUDED.status), EXCLUDED.status)
                           > (message_status_rank(m.status), m.status)
                   THEN COALESCE(EXCLUDED.status, m.status) ELSE m.status END,
+    status_at = CASE WHEN m.status IS NULL
+                          OR (message_status_rank(EXCLUDED.status), EXCLUDED.status)
+                             > (message_status_rank(m.status), m.status) THEN EXCLUDED.status_at
+                     WHEN EXCLUDED.status = m.status THEN GREATEST(m.status_at, EXCLUDED.status_at)
+                     ELSE m.status_at END,
     last_event_at = GREATEST(m.last_event_at, EXCLUDED.last_event_at),
+    facts = merge_facts(m.facts, EXCLUDED.facts),
     updated_at = now()

@@ -15,6 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * <table>
  * <tr><td>call event</td><td>as {@link CallEventTypes} says (application.properties), else call.&lt;state&gt;</td></tr>
  * <tr><td>SMS event, inbound / outbound</td><td>sms.received / sms.sent</td></tr>
+ * <tr><td>contact event (event Created/Updated/Deleted, contact.id)</td><td>contact.created / .updated /
+ * .deleted</td></tr>
+ * <tr><td>agent status event (target, on_duty_status or availability_status)</td><td>agent.status</td></tr>
+ * <tr><td>change log event (action, target, date)</td><td>change_log</td></tr>
  * <tr><td>envelope {event_type, id, payload}</td><td>as given</td></tr>
  * <tr><td>anything else</td><td>dialpad.unknown, id sha256 of the canonical JSON</td></tr>
  * </table>
@@ -66,8 +70,52 @@ public final class DialpadEventNormaliser {
                         originalJson);
             }
         }
+        NormalisedEvent other = otherFamily(event, originalJson);
+        if (other != null) {
+            return other;
+        }
         return new NormalisedEvent("dialpad.unknown", "sha256:" + sha256Hex(StrictJson.canonical(event)),
                 originalJson);
+    }
+
+    /**
+     * Dialpad's other event families, recognised after the call and SMS shapes: contact events ({@code event} and a
+     * {@code contact} object with an id), agent status events (a {@code target} object and an on-duty or
+     * availability status) and change-log events ({@code action}, a {@code target} object and {@code date}); null for
+     * anything else.
+     */
+    private static NormalisedEvent otherFamily(JsonNode event, String originalJson) {
+        JsonNode contact = event.get("contact");
+        JsonNode change = event.get("event");
+        if (contact != null && contact.isObject() && hasValue(contact, "id") && change != null && change.isTextual()) {
+            String kind = change.textValue().toLowerCase(java.util.Locale.ROOT);
+            if (kind.equals("created") || kind.equals("updated") || kind.equals("deleted")) {
+                // contact events carry no timestamp: the event's own content tells two deliveries apart
+                return new NormalisedEvent("contact." + kind, "contact:" + scalarText(contact.get("id")) + ":" + kind
+                        + ":" + sha256Hex(StrictJson.canonical(event)), originalJson);
+            }
+        }
+        JsonNode target = event.get("target");
+        if (target == null || !target.isObject() || hasValue(event, "call_id")) {
+            return null;
+        }
+        if (hasValue(event, "on_duty_status") || hasValue(event, "availability_status")) {
+            JsonNode at = hasValue(event, "event_timestamp") ? event.get("event_timestamp") : event.get("date");
+            return new NormalisedEvent("agent.status", "agent_status:" + scalarText(target.get("id")) + ":"
+                    + scalarText(at), originalJson);
+        }
+        JsonNode action = event.get("action");
+        if (action != null && action.isTextual() && hasValue(event, "date")) {
+            return new NormalisedEvent("change_log", "change_log:" + scalarText(target.get("type")) + ":"
+                    + scalarText(target.get("id")) + ":" + action.textValue() + ":" + scalarText(event.get("date")),
+                    originalJson);
+        }
+        return null;
+    }
+
+    private static boolean hasValue(JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        return value != null && !value.isNull();
     }
 
     /**

@@ -89,9 +89,61 @@ class NormalisationTest {
         return Stream.of(Arguments.of("inbound", "sms.received"), Arguments.of("outbound", "sms.sent"));
     }
 
+    @ParameterizedTest(name = "contact event {0} -> {1}")
+    @MethodSource("contactEvents")
+    void should_store_contact_events_keyed_by_contact_change_and_content(String event, String eventType)
+            throws Exception {
+        ObjectNode sample = Samples.tree("contact-created.json");
+        sample.put("event", event);
+        String json = Samples.json(sample);
+        // the event's canonical JSON: keys sorted, no whitespace
+        String canonical = String.format("{\"contact\":{\"company_name\":\"Example Ltd\",\"display_name\":\"Sample Test\",\"emails\""
+                + ":[\"sample.test@example.com\"],\"extension\":\"12345\",\"first_name\":\"Sample\",\"id\":\""
+                + "5908860123456789\",\"job_title\":\"Buyer\",\"last_name\":\"Test\",\"phones\":[\"+1604311"
+                + "1111\",\"+16043111112\"],\"primary_email\":\"sample.test@example.com\",\"primary_phone\""
+                + ":\"+16043111111\",\"trunk_group\":null,\"type\":\"shared\",\"urls\":[\"https://example.c"
+                + "om\"]},\"event\":\"%s\"}", event);
+        String expectedId = "contact:5908860123456789:" + eventType.substring("contact.".length()) + ":"
+                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                        canonical.getBytes(StandardCharsets.UTF_8)));
+
+        assertStored(app.post("/webhooks/dialpad", json), "default", eventType, expectedId, json);
+        assertStored(app.post("/webhooks/dialpad/signed", DialpadSigner.sign(json, SECRET)), "signed", eventType,
+                expectedId, json);
+    }
+
+    static Stream<Arguments> contactEvents() {
+        return Stream.of(Arguments.of("Created", "contact.created"), Arguments.of("updated", "contact.updated"),
+                Arguments.of("DELETED", "contact.deleted"));
+    }
+
+    @Test
+    void should_store_agent_status_and_change_log_events_with_their_ids() {
+        String status = Samples.text("agent-status.json");
+        assertStored(app.post("/webhooks/dialpad", status), "default", "agent.status",
+                "agent_status:5991398486736896:1731633000456", status);
+        ObjectNode withoutTimestamp = Samples.tree("agent-status.json");
+        withoutTimestamp.remove("event_timestamp");
+        String dated = Samples.json(withoutTimestamp);
+        assertStored(app.post("/webhooks/dialpad/signed", DialpadSigner.sign(dated, SECRET)), "signed",
+                "agent.status", "agent_status:5991398486736896:1731633000123", dated);
+
+        String change = Samples.text("change-log.json");
+        assertStored(app.post("/webhooks/dialpad", change), "default", "change_log",
+                "change_log:user:5991398486736896:operator_removed:1731634000789", change);
+
+        // a call event with a target is still a call event
+        ObjectNode call = Samples.tree("call-ringing.json");
+        call.put("on_duty_status", "available");
+        assertThat(RunningApp.json(app.post("/webhooks/dialpad", Samples.json(call))).get("dialpad_event_id")
+                .asText()).startsWith("call:");
+    }
+
     @Test
     void should_store_the_sample_bodies_unchanged() {
-        for (String sample : List.of("call-ringing.json", "call-hangup.json", "sms-inbound.json")) {
+        for (String sample : List.of("call-ringing.json", "call-hangup.json", "sms-inbound.json",
+                "call-recording.json", "call-recap-summary.json", "contact-created.json", "agent-status.json",
+                "change-log.json")) {
             String body = Samples.text(sample);
             HttpResponse<String> response = app.post("/webhooks/dialpad", body);
             assertThat(response.statusCode()).as(sample).isEqualTo(202);

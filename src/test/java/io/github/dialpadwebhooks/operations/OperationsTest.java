@@ -48,7 +48,7 @@ class OperationsTest {
             events.add(new Events.Event("default", "sms.received", "s" + i, "{\"id\":" + (7_800_000_000_000_100L + i)
                     + ",\"direction\":\"inbound\",\"message_status\":\"pending\",\"to_number\":[\"+1\"]}"));
         }
-        events.add(new Events.Event("default", "contact.updated", "c1", "{\"id\":1}"));
+        events.add(new Events.Event("default", "crm.note", "c1", "{\"id\":1}"));
         events.add(new Events.Event("default", "call.ended", "bad", "{\"call_id\":1,\"state\":\"hangup\","
                 + "\"event_timestamp\":\"not-a-time\"}"));
         Events.insert(events);
@@ -75,7 +75,7 @@ class OperationsTest {
         assertThat(ring.get("processed").asLong()).isEqualTo(7);
         assertThat(ring.get("unprocessed").asLong()).isEqualTo(2);
         assertThat(stats.get("event_types").get("sms.received").get("processed").asLong()).isEqualTo(3);
-        assertThat(stats.get("event_types").get("contact.updated").get("skipped").asLong()).isEqualTo(1);
+        assertThat(stats.get("event_types").get("crm.note").get("skipped").asLong()).isEqualTo(1);
         assertThat(stats.get("event_types").get("call.ended").get("unprocessed").asLong()).isEqualTo(1);
         assertThat(stats.get("apps").get("acme").get("processed").asLong()).isEqualTo(7);
         assertThat(stats.get("apps").get("acme").get("unprocessed").asLong()).isEqualTo(2);

@@ -232,13 +232,13 @@ class ProjectionTest {
     void should_mark_unknown_types_skipped_without_blocking_the_others() {
         Events.insert(List.of(
                 new Events.Event("default", "dialpad.unknown", "sha256:1", "{\"foo\":1}"),
-                new Events.Event("default", "contact.updated", "c:1", "{\"id\":1}"),
+                new Events.Event("default", "crm.note", "c:1", "{\"id\":1}"),
                 new Events.Event("default", "call.ring", "call:1", Samples.json(call("ringing", 1000L)))));
         Events.awaitAllProcessed();
 
         assertThat(Sql.rows("SELECT event_type, outcome FROM webhook_events ORDER BY event_type"))
                 .extracting(r -> r.get("event_type") + "=" + r.get("outcome"))
-                .containsExactly("call.ring=processed", "contact.updated=skipped", "dialpad.unknown=skipped");
+                .containsExactly("call.ring=processed", "crm.note=skipped", "dialpad.unknown=skipped");
         assertThat(callRow().get("status")).isEqualTo("ringing");
     }
 

@@ -1,0 +1,26 @@
+-- call.* events -> call_insights (project-call-insights): Dialpad Ai and post-call data, one row per call, each
+-- field from the latest event that carries it (facts, R__projections.sql). Only calls with such data get a row.
+WITH events AS (
+    SELECT e.app_id, CAST(e.payload ->> 'call_id' AS bigint) AS dialpad_call_id,
+           facts(jsonb_build_object(
+                     'transcription_text', e.payload -> 'transcription_text',
+                     'recap_summary', e.payload -> 'recap_summary',
+                     'recap_outcome', e.payload -> 'recap_outcome',
+                     'recap_action_items', e.payload -> 'recap_action_items',
+                     'recap_purposes', e.payload -> 'recap_purposes',
+                     'dispositions', COALESCE(e.payload -> 'call_dispositions', e.payload -> 'dispositions'),
+                     'csat_score', e.payload -> 'csat_score'),
+                 event_at_key(e.payload)) AS facts,
+           dialpad_time(e.payload ->> 'event_timestamp') AS event_at
+    FROM webhook_events e
+    WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[])))
+INSERT INTO call_insights AS k (app_id, dialpad_call_id, facts, last_event_at)
+SELECT app_id, dialpad_call_id, merge_facts_agg(facts), max(event_at) FILTER (WHERE facts <> '{}'::jsonb)
+FROM events
+WHERE facts <> '{}'::jsonb
+GROUP BY app_id, dialpad_call_id
+ORDER BY app_id, dialpad_call_id
+ON CONFLICT (app_id, dialpad_call_id) DO UPDATE SET
+    facts = merge_facts(k.facts, EXCLUDED.facts),
+    last_event_at = GREATEST(k.last_event_at, EXCLUDED.last_event_at),
+    updated_at = now()

@@ -1,0 +1,3 @@
+-- call.* events -> call_interactions (project-call-interactions): the interactions of these events' calls found
+-- again from the calls rows (refresh_interactions, R__projections.sql).
+SELECT refresh_interactions(CAST(:#${exchangeProperty.group.idArray} AS uuid[]))
