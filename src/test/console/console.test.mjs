@@ -8,6 +8,8 @@
 //   EXPECTED_STATS     JSON: the counts the overview must show (read from the database by the Java side)
 //   POISON_CALL_ID     the poisoned call's id; POISON_EVENT_ID its dialpad_event_id (dead-lettered)
 //   SECOND_EVENT_ID    one of the two other dead-lettered events (call.ring)
+//   AGENT_CALL_ID      a recorded call with its agent, contact, recording, recap and interaction (the samples)
+//   AGENT_ID           the agent of the agent-status sample; CONTACT_ID the contact of the contact-created sample
 //   SCREENSHOT_DIR     where the screenshots go (the README's picture is one of them)
 //   CHROMIUM           the browser (default /usr/bin/chromium)
 import {chromium} from 'playwright-core';
@@ -21,6 +23,9 @@ const expected = JSON.parse(required('EXPECTED_STATS'));
 const poisonCallId = required('POISON_CALL_ID');
 const poisonEventId = required('POISON_EVENT_ID');
 const secondEventId = required('SECOND_EVENT_ID');
+const agentCallId = required('AGENT_CALL_ID');
+const agentId = required('AGENT_ID');
+const contactId = required('CONTACT_ID');
 const screenshots = process.env.SCREENSHOT_DIR || 'screenshots';
 const TIMEOUT = 20_000;
 
@@ -49,6 +54,7 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 });
 const pageErrors = [];
+const cspViolations = [];
 let failed = false;
 try {
   const context = await browser.newContext({viewport: {width: 1400, height: 1000}});
@@ -57,6 +63,7 @@ try {
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') console.log('  browser console: ' + message.text());
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
 
   await step('an unauthenticated visit is refused: 401, the sign-in form, no data', async () => {
@@ -237,6 +244,68 @@ try {
     await page.locator(`#calls-table tbody tr[data-call-id="${poisonCallId}"]`).waitFor();
   });
 
+  await step('opening a call shows its agent, contact, recording, recap and the legs of its interaction', async () => {
+    await page.fill('#call-q', agentCallId);
+    await Promise.all([page.waitForResponse((r) => r.url().includes('/calls/' + agentCallId)),
+      page.click('#call-search button[type="submit"]')]);
+    await page.locator('#call-detail-id', {hasText: agentCallId}).waitFor();
+    await page.locator('#call-agent', {hasText: 'Agent Example'}).waitFor();
+    assert.match(await page.locator('#call-agent').textContent(), /agent@example\.com.*user.*5991398486736896/s);
+    assert.match(await page.locator('#call-contact').textContent(), /Alameda, CA/);
+    assert.match(await page.locator('#call-metrics').textContent(), /sales/);
+    const recording = page.locator('#call-recordings tbody tr[data-recording="rec_' + agentCallId + '_1"]');
+    await recording.waitFor();
+    const link = recording.locator('a');
+    assert.equal(await link.getAttribute('href'), 'https://dialpad.com/r/' + agentCallId + '/1');
+    assert.equal(await link.getAttribute('target'), '_blank');
+    assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+    assert.match(await page.locator('#call-insights').textContent(), /Customer asked for a quote/);
+    assert.match(await page.locator('#call-interaction').textContent(), /answered/);
+    const leg = page.locator(`#call-legs tbody tr[data-call-id="${agentCallId}"]`);
+    await leg.waitFor();
+    assert.equal(await page.locator('#call-legs tbody tr').count(), 1);
+    assert.match(await leg.textContent(), /Agent Example/);
+    await page.screenshot({path: path.join(screenshots, 'operator-console-call.png'), fullPage: true});
+    // a leg opens on Enter, with its app_id
+    await leg.focus();
+    const [opened] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/calls/' + agentCallId + '?app_id=')),
+      page.keyboard.press('Enter')]);
+    assert.equal(opened.status(), 200);
+    await page.locator('#call-agent', {hasText: 'Agent Example'}).waitFor();
+  });
+
+  await step('the Contacts section lists contacts and searches them', async () => {
+    const row = page.locator(`#contacts-table tbody tr[data-contact-id="${contactId}"]`);
+    await row.waitFor();
+    const text = await row.textContent();
+    for (const shown of ['Sample Test', 'Example Ltd', '+16043111111', 'sample.test@example.com']) {
+      assert.ok(text.includes(shown), 'contact row shows ' + shown + ': ' + text);
+    }
+    await page.fill('#contact-q', 'nomatch');
+    await page.click('#contact-search button[type="submit"]');
+    await page.locator('#contacts-table td.empty').waitFor();
+    await page.fill('#contact-q', 'Example');
+    await page.click('#contact-search button[type="submit"]');
+    await row.waitFor();
+    assert.match(await page.locator('#contacts-count').textContent(), /^1 found/);
+  });
+
+  await step('the Agents section shows each agent\'s status, and its last status changes on click', async () => {
+    const row = page.locator(`#agents-table tbody tr[data-agent-id="${agentId}"]`);
+    await row.waitFor();
+    const text = await row.textContent();
+    for (const shown of ['Agent Example', 'agent@example.com', 'wrapup', 'after call work', 'open']) {
+      assert.ok(text.includes(shown), 'agent row shows ' + shown + ': ' + text);
+    }
+    assert.equal(await page.locator('#agent-detail').isVisible(), false);
+    await row.click();
+    await page.locator('#agent-detail').waitFor({state: 'visible'});
+    assert.equal(await page.locator('#agent-detail-name').textContent(), 'Agent Example');
+    assert.equal(await page.locator('#agent-history tbody tr').count(), 1);
+    assert.match(await page.locator('#agent-history tbody tr').textContent(), /wrapup.*after call work.*open/);
+  });
+
   await step('signing out ends the session', async () => {
     await Promise.all([page.waitForEvent('load'), page.click('#logout')]);
     await page.locator('#login-form').waitFor();
@@ -245,6 +314,7 @@ try {
   });
 
   assert.deepEqual(pageErrors, [], 'no script errors in the page');
+  assert.deepEqual(cspViolations, [], 'nothing the Content-Security-Policy had to refuse');
 } catch (e) {
   failed = true;
   console.error(e && e.stack ? e.stack : e);

@@ -1,7 +1,7 @@
 // The operator console: plain JavaScript, no framework, no build step. Everything it shows comes from the admin
-// API (/stats, /stats/history, /dead-letters, /calls) and is written into the page as text (textContent), never as
-// HTML: a payload holding <script> is shown, not run. The service's Content-Security-Policy forbids inline script
-// as a second line of defence.
+// API (/stats, /stats/history, /dead-letters, /calls, /contacts, /agents) and is written into the page as text
+// (textContent), never as HTML: a payload holding <script> is shown, not run. The service's Content-Security-Policy
+// forbids inline script as a second line of defence.
 'use strict';
 
 const REFRESH_MS = 5000;
@@ -61,6 +61,65 @@ function time(iso) {
 
 function timeCell(iso) {
   return el('td', {title: iso || ''}, time(iso));
+}
+
+/** Milliseconds from the API -> "55.0 s", "2 min 5 s". */
+function millis(value) {
+  if (value === undefined || value === null) return '–';
+  return seconds(Number(value) / 1000);
+}
+
+/** A value for a definition list: missing -> "—". */
+function orDash(value) {
+  return value === undefined || value === null || value === '' ? '—' : value;
+}
+
+/** Pairs [label, value] -> dt/dd children of a <dl class="kv">. */
+function pairs(list) {
+  return list.flatMap(([key, value]) => [el('dt', {}, key), el('dd', {}, orDash(value))]);
+}
+
+/** A JSON value from the API (action items, purposes, dispositions) as plain text: never markup. */
+function plain(value) {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.map(plain).filter(Boolean).join(', ');
+  if (typeof value === 'object') {
+    for (const key of ['name', 'label', 'title', 'text', 'value']) {
+      if (typeof value[key] === 'string' && value[key]) return value[key];
+    }
+    return Object.entries(value).map(([k, v]) => k + ': ' + plain(v)).join(', ');
+  }
+  return String(value);
+}
+
+/** A JSON list as a <ul> of text items ("—" when empty or missing). */
+function textList(value) {
+  if (value === undefined || value === null) return '—';
+  const items = (Array.isArray(value) ? value : [value]).map(plain).filter(Boolean);
+  return items.length ? el('ul', {className: 'plain'}, items.map((item) => el('li', {}, item))) : '—';
+}
+
+/** A link that opens in a new tab without handing it this page; only http(s) addresses become links. */
+function link(url) {
+  if (!url) return '—';
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch (e) {
+    return String(url);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return String(url);
+  return el('a', {href: parsed.href, target: '_blank', rel: 'noopener noreferrer', title: url, className: 'url'}, url);
+}
+
+/** The rows of a table body, or one muted row spanning the table when there are none. */
+function fillTable(table, rows, columns, emptyText) {
+  const body = table.tBodies[0];
+  if (rows.length === 0) {
+    body.replaceChildren(el('tr', {}, el('td', {colspan: columns, className: 'muted empty'}, emptyText)));
+  } else {
+    body.replaceChildren(...rows);
+  }
 }
 
 /** A message above the page; source 'connection' marks the one the next successful refresh takes away. */
@@ -458,10 +517,15 @@ async function showCall(callId, quiet, appId) {
   } else {
     const keys = ['dialpad_call_id', 'app_id', 'status', 'direction', 'from_number', 'to_number', 'started_at',
       'answered_at', 'ended_at', 'duration_ms', 'recording_url', 'voicemail_url', 'master_call_id',
-      'entry_point_call_id', 'last_state', 'last_event_at', 'created_at', 'updated_at'];
+      'entry_point_call_id', 'operator_call_id', 'interaction_id', 'group_id', 'was_recorded', 'is_transferred',
+      'last_state', 'last_event_at', 'created_at', 'updated_at'];
     row.replaceChildren(...keys.flatMap((k) => [el('dt', {}, k),
       el('dd', {className: 'mono'}, k.endsWith('_at') && c[k] ? time(c[k]) : (c[k] === null ? '—' : c[k]))]));
   }
+  showCallParties(c || {});
+  showRecordings(detail.recordings || []);
+  showInsights(detail.insights);
+  showInteraction(detail.interaction, c);
   const body = $('call-events').tBodies[0];
   body.replaceChildren(...detail.events.map((e) => el('tr', {dataset: {event: e.dialpad_event_id}},
     el('td', {title: e.event_timestamp || ''}, e.event_time ? time(e.event_time) : (e.event_timestamp || '')),
@@ -473,6 +537,137 @@ async function showCall(callId, quiet, appId) {
       e.last_error ? el('div', {className: 'muted small'}, e.last_error) : null),
     el('td', {className: 'num'}, e.attempts),
     el('td', {}, el('details', {}, el('summary', {}, 'payload'), el('pre', {className: 'text'}, e.payload_text))))));
+}
+
+/** The agent, the contact, and the call's times, labels and scores. */
+function showCallParties(c) {
+  $('call-agent').replaceChildren(...pairs([['Name', c.agent_name], ['E-mail', c.agent_email],
+    ['Type', c.agent_type], ['Id', c.agent_id]]));
+  $('call-contact').replaceChildren(...pairs([['Name', c.contact_name], ['Phone', c.contact_phone],
+    ['Id', c.contact_id]]));
+  $('call-metrics').replaceChildren(...pairs([['Talk time', millis(c.talk_time_ms)],
+    ['Hold time', millis(c.hold_time_ms)], ['Total duration', millis(c.total_duration_ms)],
+    ['Labels', c.labels && c.labels.length ? c.labels.join(', ') : null], ['MOS', c.mos_score],
+    ['CSAT', c.csat_score]]));
+}
+
+function showRecordings(recordings) {
+  fillTable($('call-recordings'), recordings.map((r) => el('tr', {dataset: {recording: r.recording_id}},
+    el('td', {}, r.recording_type),
+    el('td', {className: 'mono'}, r.recording_id),
+    el('td', {}, link(r.url)),
+    el('td', {className: 'num'}, millis(r.duration_ms)),
+    timeCell(r.started_at))), 5, 'No recordings of this call.');
+}
+
+function showInsights(insights) {
+  const node = $('call-insights');
+  if (!insights) {
+    node.replaceChildren(el('dt', {}, 'Insights'), el('dd', {className: 'muted'}, 'none for this call (yet)'));
+    return;
+  }
+  node.replaceChildren(
+    el('dt', {}, 'Recap summary'), el('dd', {}, orDash(insights.recap_summary)),
+    el('dt', {}, 'Recap outcome'), el('dd', {}, orDash(insights.recap_outcome)),
+    el('dt', {}, 'Action items'), el('dd', {}, textList(insights.recap_action_items)),
+    el('dt', {}, 'Purposes'), el('dd', {}, textList(insights.recap_purposes)),
+    el('dt', {}, 'Dispositions'), el('dd', {}, orDash(plain(insights.dispositions))),
+    el('dt', {}, 'CSAT'), el('dd', {}, orDash(insights.csat_score)),
+    el('dt', {}, 'Transcription'), el('dd', {}, insights.transcription_text
+      ? el('pre', {className: 'text'}, insights.transcription_text) : '—'));
+}
+
+/** The customer interaction the call belongs to, and its legs: a click (or Enter) on a leg opens that leg. */
+function showInteraction(interaction, current) {
+  const legs = (interaction && interaction.legs) || [];
+  $('call-legs-box').hidden = !interaction;
+  if (!interaction) {
+    $('call-interaction').replaceChildren(el('dt', {}, 'Interaction'),
+      el('dd', {className: 'muted'}, 'not part of an interaction (yet)'));
+    $('call-legs').tBodies[0].replaceChildren();
+    return;
+  }
+  const by = legs.find((l) => l.agent_id && l.agent_id === interaction.answered_by_agent_id);
+  const answeredBy = interaction.answered_by_agent_id
+    ? (by && by.agent_name ? by.agent_name + ' (' + interaction.answered_by_agent_id + ')'
+      : interaction.answered_by_agent_id) : null;
+  $('call-interaction').replaceChildren(...pairs([['Interaction id', interaction.interaction_id],
+    ['Outcome', interaction.outcome], ['Answered', interaction.answered ? 'yes' : 'no'], ['Answered by', answeredBy],
+    ['Talk time', millis(interaction.talk_time_ms)], ['Started', time(interaction.started_at)],
+    ['Ended', time(interaction.ended_at)], ['Legs', legs.length]]));
+  fillTable($('call-legs'), legs.map((l) => el('tr', {
+    dataset: {callId: l.dialpad_call_id},
+    className: current && current.dialpad_call_id === l.dialpad_call_id && current.app_id === l.app_id
+      ? 'current' : '',
+    tabindex: 0, title: 'open this leg (Enter)',
+    onclick: () => showCall(l.dialpad_call_id, false, l.app_id),
+    onkeydown: (event) => {
+      if (event.key === 'Enter') showCall(l.dialpad_call_id, false, l.app_id);
+    }},
+  el('td', {className: 'mono'}, l.dialpad_call_id),
+  el('td', {}, el('span', {className: 'status ' + (l.status || 'none')}, l.status || '—'), ' ', l.last_state || ''),
+  el('td', {}, l.agent_name || l.agent_id || '—'),
+  timeCell(l.started_at),
+  timeCell(l.ended_at))), 5, 'No legs projected yet.');
+}
+
+// ---- contacts ------------------------------------------------------------------------------------------------
+
+async function searchContacts() {
+  const q = $('contact-q').value.trim();
+  try {
+    const result = await api('GET', '/contacts' + query({q, limit: 25}));
+    $('contacts-count').textContent = q ? result.items.length + ' found' : 'latest ' + result.items.length;
+    fillTable($('contacts-table'), result.items.map((k) => el('tr', {
+      dataset: {contactId: k.dialpad_contact_id}, className: k.deleted_at ? 'deleted' : '',
+      title: 'id ' + k.dialpad_contact_id + ' · app ' + k.app_id},
+    el('td', {}, k.display_name || [k.first_name, k.last_name].filter(Boolean).join(' ') || '—'),
+    el('td', {}, k.company_name || ''),
+    el('td', {className: 'mono'}, k.primary_phone || ''),
+    el('td', {}, k.primary_email || ''),
+    timeCell(k.updated_at),
+    k.deleted_at ? timeCell(k.deleted_at) : el('td', {className: 'muted'}, '—'))), 6,
+    q ? 'No contact matches.' : 'No contacts yet.');
+  } catch (e) {
+    banner('Contact search failed: ' + e.message, 'error');
+  }
+}
+
+// ---- agents --------------------------------------------------------------------------------------------------
+
+async function searchAgents() {
+  const q = $('agent-q').value.trim();
+  try {
+    const result = await api('GET', '/agents' + query({q}));
+    $('agents-count').textContent = q ? result.items.length + ' found'
+      : result.items.length + ' agent' + (result.items.length === 1 ? '' : 's');
+    $('agent-detail').hidden = true;
+    fillTable($('agents-table'), result.items.map(({agent: a, history}) => el('tr', {
+      dataset: {agentId: a.dialpad_agent_id}, tabindex: 0, title: 'last status changes (Enter)',
+      onclick: (event) => showAgentHistory(event.currentTarget, a, history),
+      onkeydown: (event) => {
+        if (event.key === 'Enter') showAgentHistory(event.currentTarget, a, history);
+      }},
+    el('td', {}, a.name || a.dialpad_agent_id),
+    el('td', {}, a.email || ''),
+    el('td', {}, el('span', {className: 'status duty-' + (a.on_duty_status || 'none')}, a.on_duty_status || '—'),
+      a.on_duty_status_reason ? el('div', {className: 'muted small'}, a.on_duty_status_reason) : null),
+    el('td', {}, a.availability_status || ''),
+    timeCell(a.status_at))), 5, q ? 'No agent matches.' : 'No agent status received yet.');
+  } catch (e) {
+    banner('Agent search failed: ' + e.message, 'error');
+  }
+}
+
+function showAgentHistory(row, agent, history) {
+  for (const other of row.parentNode.children) other.classList.toggle('current', other === row);
+  $('agent-detail').hidden = false;
+  $('agent-detail-name').textContent = agent.name || agent.dialpad_agent_id;
+  fillTable($('agent-history'), (history || []).map((h) => el('tr', {},
+    timeCell(h.status_at),
+    el('td', {}, h.on_duty_status || '—'),
+    el('td', {}, h.on_duty_status_reason || ''),
+    el('td', {}, h.availability_status || ''))), 4, 'No status change recorded.');
 }
 
 // ---- wiring --------------------------------------------------------------------------------------------------
@@ -532,6 +727,14 @@ function wire() {
     event.preventDefault();
     searchCalls();
   });
+  $('contact-search').addEventListener('submit', (event) => {
+    event.preventDefault();
+    searchContacts();
+  });
+  $('agent-search').addEventListener('submit', (event) => {
+    event.preventDefault();
+    searchAgents();
+  });
   $('banner').addEventListener('click', () => {
     $('banner').hidden = true;
   });
@@ -550,7 +753,7 @@ async function start() {
     banner('The service did not answer: ' + e.message, 'error');
   }
   await refreshAll();
-  await searchCalls();
+  await Promise.all([searchCalls(), searchContacts(), searchAgents()]);
 }
 
 start();

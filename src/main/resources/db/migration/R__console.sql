@@ -34,3 +34,12 @@ CREATE OR REPLACE FUNCTION agent_json(a agents) RETURNS json LANGUAGE sql STABLE
         'on_duty_status_reason', a.on_duty_status_reason, 'availability_status', a.availability_status,
         'call_center_ids', a.call_center_ids, 'status_at', a.status_at)
 $$;
+
+-- An interaction as the admin API shows it (GET /interactions, GET /calls/{call_id}): its int64 ids as strings.
+CREATE OR REPLACE FUNCTION interaction_json(x call_interactions) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('app_id', x.app_id, 'interaction_id', CAST(x.interaction_id AS text),
+        'legs', (SELECT json_agg(CAST(l AS text) ORDER BY l) FROM unnest(x.legs) AS l),
+        'outcome', x.outcome, 'answered', x.answered, 'answered_by_agent_id', CAST(x.answered_by_agent_id AS text),
+        'started_at', x.started_at, 'ended_at', x.ended_at, 'talk_time_ms', x.talk_time_ms,
+        'updated_at', x.updated_at)
+$$;

@@ -24,6 +24,11 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void should_run_the_query_benchmark() throws Exception {
+        assertThat(QueryBenchmark.run(3_000, 0, 20)).containsKey("interaction by leg id median ms");
+    }
+
+    @Test
     void should_run_the_latency_benchmark() throws Exception {
         Map<String, Object> figures = LatencyBenchmark.run(50, 2, Map.of("processor.poll-delay-ms", "50"));
 

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmarks at full size: {@code mvn test -Pbench} (not part of {@code mvn test}). Sizes can be changed with
- * -Dbench.drain.events, -Dbench.drain.runs, -Dbench.latency.rate, -Dbench.latency.seconds, -Dbench.stats.rows.
+ * -Dbench.drain.events, -Dbench.drain.runs, -Dbench.latency.rate, -Dbench.latency.seconds, -Dbench.stats.rows,
+ * -Dbench.query.calls, -Dbench.query.warmup-seconds, -Dbench.query.samples.
  */
 @Tag("benchmark")
 class BenchmarksTest {
@@ -21,6 +22,12 @@ class BenchmarksTest {
     @Test
     void stats() throws Exception {
         StatsBenchmark.run(Integer.getInteger("bench.stats.rows", 1_000_000));
+    }
+
+    @Test
+    void queries() throws Exception {
+        QueryBenchmark.run(Integer.getInteger("bench.query.calls", 1_000_000),
+                Integer.getInteger("bench.query.warmup-seconds", 10), Integer.getInteger("bench.query.samples", 500));
     }
 
     @Test

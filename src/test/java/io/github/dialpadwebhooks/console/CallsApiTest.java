@@ -9,6 +9,7 @@ import io.github.dialpadwebhooks.failures.PoisonTrigger;
 import io.github.dialpadwebhooks.support.Fixtures;
 import io.github.dialpadwebhooks.support.Events;
 import io.github.dialpadwebhooks.support.RunningApp;
+import io.github.dialpadwebhooks.support.Samples;
 import io.github.dialpadwebhooks.support.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,10 @@ import static io.github.dialpadwebhooks.support.RunningApp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** GET /calls (newest, search by call id or number), GET /calls/{id} (row + events in order), GET /stats/history. */
+/**
+ * GET /calls (newest, search by call id or number), GET /calls/{id} (row + events in order, recordings, insights,
+ * interaction), GET /contacts, GET /agents, GET /stats/history.
+ */
 class CallsApiTest {
 
     static final String TOKEN = "calls-api-token-of-24-characters";
@@ -86,6 +90,86 @@ class CallsApiTest {
             return events.size() == 1 && events.get(0).get("last_error").asText().contains(PoisonTrigger.MESSAGE);
         });
         assertThat(json(admin("/calls/" + poison)).get("call").isNull()).isTrue();
+    }
+
+    @Test
+    void should_find_contacts_by_name_company_or_id() {
+        post(Samples.text("contact-created.json"));
+        post(Samples.text("agent-status.json"));
+        Events.awaitAllProcessed();
+
+        JsonNode found = json(admin("/contacts?q=Example")).get("items");
+        assertThat(found).hasSize(1);
+        JsonNode contact = found.get(0);
+        assertThat(contact.get("dialpad_contact_id").isTextual()).as("the contact id as a string").isTrue();
+        assertThat(contact.get("dialpad_contact_id").asText()).isEqualTo("5908860123456789");
+        assertThat(contact.get("display_name").asText()).isEqualTo("Sample Test");
+        assertThat(contact.get("company_name").asText()).isEqualTo("Example Ltd");
+        assertThat(contact.get("primary_phone").asText()).isEqualTo("+16043111111");
+        assertThat(contact.get("primary_email").asText()).isEqualTo("sample.test@example.com");
+        assertThat(contact.get("deleted_at").isNull()).isTrue();
+
+        assertThat(json(admin("/contacts?q=nomatch")).get("items")).isEmpty();
+        assertThat(json(admin("/contacts?q=sample%20TEST")).get("items")).as("case-insensitive").hasSize(1);
+        assertThat(json(admin("/contacts?q=5908860123456789")).get("items")).as("by id").hasSize(1);
+        assertThat(json(admin("/contacts")).get("items")).as("no q: the most recently updated").hasSize(1);
+        assertThat(json(admin("/contacts?limit=0")).get("items")).isEmpty();
+        assertThat(admin("/contacts?limit=x").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void should_list_agents_with_their_status_and_its_history() {
+        post(Samples.text("contact-created.json"));
+        post(Samples.text("agent-status.json"));
+        Events.awaitAllProcessed();
+
+        JsonNode items = json(admin("/agents")).get("items");
+        assertThat(items).hasSize(1);
+        JsonNode agent = items.get(0).get("agent");
+        assertThat(agent.get("dialpad_agent_id").isTextual()).as("int64 as a string").isTrue();
+        assertThat(agent.get("dialpad_agent_id").asText()).isEqualTo("5991398486736896");
+        assertThat(agent.get("name").asText()).isEqualTo("Agent Example");
+        assertThat(agent.get("email").asText()).isEqualTo("agent@example.com");
+        assertThat(agent.get("on_duty_status").asText()).isEqualTo("wrapup");
+        assertThat(agent.get("on_duty_status_reason").asText()).isEqualTo("after call work");
+        assertThat(agent.get("availability_status").asText()).isEqualTo("open");
+        JsonNode history = items.get(0).get("history");
+        assertThat(history).hasSize(1);
+        assertThat(history.get(0).get("on_duty_status").asText()).isEqualTo("wrapup");
+        assertThat(history.get(0).get("status_at").asText()).startsWith("2024-11-15T01:10:00.456");
+
+        assertThat(json(admin("/agents?q=agent%40example")).get("items")).as("by e-mail").hasSize(1);
+        assertThat(json(admin("/agents?q=5991398486736896")).get("items")).as("by id").hasSize(1);
+        assertThat(json(admin("/agents?q=nomatch")).get("items")).isEmpty();
+    }
+
+    @Test
+    void should_show_a_calls_agent_contact_recordings_insights_and_interaction() {
+        post(Samples.text("call-recording.json"));
+        post(Samples.text("call-recap-summary.json"));
+        Events.awaitAllProcessed();
+
+        JsonNode detail = json(admin("/calls/6421977457180672"));
+        JsonNode call = detail.get("call");
+        assertThat(call.get("agent_name").asText()).isEqualTo("Agent Example");
+        assertThat(call.get("agent_id").isTextual()).as("int64 as a string").isTrue();
+        assertThat(call.get("agent_id").asText()).isEqualTo("5991398486736896");
+        assertThat(call.get("contact_name").asText()).isEqualTo("Alameda, CA");
+        assertThat(call.get("talk_time_ms").asLong()).isEqualTo(55_000);
+
+        JsonNode recordings = detail.get("recordings");
+        assertThat(recordings).hasSize(1);
+        assertThat(recordings.get(0).get("recording_id").asText()).isEqualTo("rec_6421977457180672_1");
+        assertThat(recordings.get(0).get("url").asText()).isEqualTo("https://dialpad.com/r/6421977457180672/1");
+        assertThat(recordings.get(0).get("recording_type").asText()).isEqualTo("callrecording");
+
+        assertThat(detail.get("insights").get("recap_summary").asText()).startsWith("Customer asked");
+
+        JsonNode interaction = detail.get("interaction");
+        assertThat(interaction.get("interaction_id").asText()).isEqualTo("6421977457180672");
+        assertThat(interaction.get("legs")).hasSize(1);
+        assertThat(interaction.get("legs").get(0).get("dialpad_call_id").asText()).isEqualTo("6421977457180672");
+        assertThat(interaction.get("legs").get(0).get("agent_name").asText()).isEqualTo("Agent Example");
     }
 
     @Test

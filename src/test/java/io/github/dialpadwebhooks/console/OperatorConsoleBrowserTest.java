@@ -29,7 +29,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The operator console in a real browser: Playwright (playwright-core, src/test/console) driving Debian's Chromium
  * against the running service and a real database. This class prepares the database (ordinary events, three
- * poisoned call events, one whose payload holds {@code <script>}, dead-lettered, then the fault removed), runs the
+ * poisoned call events, one whose payload holds {@code <script>}, dead-lettered, then the fault removed; a recorded
+ * call with its agent, recap and interaction, a contact and an agent's status from the samples), runs the
  * browser script
  * with what it must see, and checks the database after the clicks.
  * <p>
@@ -46,6 +47,10 @@ class OperatorConsoleBrowserTest {
     static final long SECOND = 7_900_000_000_000_002L;
     static final long THIRD = 7_900_000_000_000_003L;
     static final Path SCRIPT_DIR = Path.of("src/test/console");
+    /** In the samples: the recorded call (call-recording.json), its agent (agent-status.json), a contact. */
+    static final String AGENT_CALL_ID = "6421977457180672";
+    static final String AGENT_ID = "5991398486736896";
+    static final String CONTACT_ID = "5908860123456789";
 
     @RegisterExtension
     static RunningApp app = RunningApp.withProperty("admin.token", TOKEN)
@@ -75,8 +80,10 @@ class OperatorConsoleBrowserTest {
                 app.managementUri("/stats/history")).header("Authorization", "Bearer " + TOKEN).GET())
                 .body().contains("\"at\""));
 
-        // ordinary traffic: the three real samples, more calls, an SMS and an event no handler knows (skipped)
-        for (String sample : new String[] {"call-ringing.json", "call-hangup.json", "sms-inbound.json"}) {
+        // ordinary traffic: the real samples (calls, a recorded call with its agent, contact and recap, an SMS, a
+        // contact, an agent's status), more calls and an event no handler knows (skipped)
+        for (String sample : new String[] {"call-ringing.json", "call-hangup.json", "sms-inbound.json",
+                "call-recording.json", "call-recap-summary.json", "contact-created.json", "agent-status.json"}) {
             assertThat(app.post("/webhooks/dialpad", Samples.text(sample)).statusCode()).isEqualTo(202);
         }
         for (int i = 0; i < 12; i++) {
@@ -122,6 +129,9 @@ class OperatorConsoleBrowserTest {
         builder.environment().put("POISON_CALL_ID", Long.toString(POISON));
         builder.environment().put("POISON_EVENT_ID", poisonEventId);
         builder.environment().put("SECOND_EVENT_ID", "call:" + SECOND + ":ringing:" + HANGUP_AT);
+        builder.environment().put("AGENT_CALL_ID", AGENT_CALL_ID);
+        builder.environment().put("AGENT_ID", AGENT_ID);
+        builder.environment().put("CONTACT_ID", CONTACT_ID);
         builder.environment().put("SCREENSHOT_DIR", screenshots.toAbsolutePath().toString());
         builder.environment().put("CHROMIUM", chromium);
         Process browser = builder.start();
@@ -135,6 +145,7 @@ class OperatorConsoleBrowserTest {
         assertThat(finished).as("browser script finished within 3 min").isTrue();
         assertThat(browser.exitValue()).as(output).isZero();
         assertThat(output).contains("replay (confirmed) shows the result");
+        assertThat(output).contains("the Contacts section").contains("the Agents section");
 
         // what the clicks did, seen from the database
         assertThat(Sql.value("SELECT replayed_at IS NOT NULL FROM webhook_dead_letters WHERE dialpad_event_id = ?",
