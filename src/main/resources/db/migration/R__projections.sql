@@ -25,30 +25,49 @@ CREATE OR REPLACE FUNCTION earlier_link(new_url text, new_at timestamptz, kept_u
 
 -- "The value of the latest event that carries one", for every descriptive field: facts are
 -- {"field": {"v": value, "at": when}}, where `at` is a JSON array compared element by element (an event time, then
--- what breaks ties). facts() makes an event's facts; merge_facts() keeps, per field, the fact with the greater
--- (at, v). It is commutative, associative and idempotent, so any order and any duplication of events gives the same
--- facts; the tables' generated columns read them (V8).
+-- what breaks ties). A projection builds an event's facts with fact() (one per field, joined with ||);
+-- merge_facts() keeps, per field, the fact with the greater (at, v). It is commutative, associative and idempotent,
+-- so any order and any duplication of events gives the same facts; the tables' generated columns read them (V8).
 
 -- Whether a value carries something: absent, null, "", [] and {} carry nothing.
 CREATE OR REPLACE FUNCTION carries(v jsonb) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$ SELECT v IS NOT NULL AND v NOT IN ('null'::jsonb, '""'::jsonb, '[]'::jsonb, '{}'::jsonb) $$;
 
--- The facts of one event: every field of p_values that carries something, stamped with p_at.
-CREATE OR REPLACE FUNCTION facts(p_values jsonb, p_at jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT COALESCE(jsonb_object_agg(key, jsonb_build_object('v', value, 'at', p_at))
-                          FILTER (WHERE carries(value)), '{}'::jsonb)
-          FROM jsonb_each(p_values) $$;
+-- One field's fact, {"field": {"v": value, "at": p_at}}, or {} when the value carries nothing. A single expression,
+-- so PostgreSQL inlines it into the projection's statement: an event's facts cost a few microseconds. (STABLE, not
+-- IMMUTABLE, because jsonb_build_object is STABLE: a function declared stricter than its body is not inlined.)
+CREATE OR REPLACE FUNCTION fact(p_field text, p_value jsonb, p_at jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT CASE WHEN carries(p_value) THEN jsonb_build_object(p_field, jsonb_build_object('v', p_value, 'at', p_at))
+                      ELSE '{}'::jsonb END $$;
+
+-- replaced by fact() (V8's first version)
+DROP FUNCTION IF EXISTS facts(jsonb, jsonb);
 
 CREATE OR REPLACE FUNCTION merge_facts(a jsonb, b jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT COALESCE(jsonb_object_agg(k, CASE WHEN y IS NULL THEN x WHEN x IS NULL THEN y
-                                                  WHEN (x -> 'at', x -> 'v') >= (y -> 'at', y -> 'v') THEN x
-                                                  ELSE y END), '{}'::jsonb)
-          FROM (SELECT k FROM jsonb_object_keys(COALESCE(a, '{}'::jsonb)) AS k
-                UNION SELECT k FROM jsonb_object_keys(COALESCE(b, '{}'::jsonb)) AS k) AS keys,
-               LATERAL (SELECT a -> k AS x, b -> k AS y) AS pair $$;
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+DECLARE
+    field text;
+    y     jsonb;
+    x     jsonb;
+    merged jsonb := COALESCE(a, '{}');
+BEGIN
+    IF b IS NULL OR b = '{}' THEN
+        RETURN merged;
+    ELSIF merged = '{}' THEN
+        RETURN b;
+    END IF;
+    FOR field, y IN SELECT key, value FROM jsonb_each(b) LOOP
+        x := merged -> field;
+        -- b's fact wins when its (at, v) is greater
+        IF x IS NULL OR y -> 'at' > x -> 'at' OR (y -> 'at' = x -> 'at' AND y -> 'v' > x -> 'v') THEN
+            merged := merged || jsonb_build_object(field, y);
+        END IF;
+    END LOOP;
+    RETURN merged;
+END $$;
 
 -- merge_facts over many rows (the events of one group).
 CREATE OR REPLACE AGGREGATE merge_facts_agg(jsonb) (SFUNC = merge_facts, STYPE = jsonb, INITCOND = '{}');
@@ -66,79 +85,128 @@ CREATE OR REPLACE FUNCTION event_at_key(p_payload jsonb) RETURNS jsonb
 -- (two groups joined by a late leg, a root that arrived) deleted. Computed from the calls rows alone, so any arrival
 -- order ends with the same rows. A transaction-level lock serialises it across instances, and each statement below
 -- sees what was committed before the lock was granted (READ COMMITTED takes a snapshot per statement in PL/pgSQL).
+--
+-- Its cost follows the legs it touches, not the size of calls: per app, the legs are collected into an array, one
+-- round per link followed, by statements that each read calls alone through an index on (the column looked up,
+-- app_id), and the grouping works on those rows in memory. No statement joins calls to itself: such a join, planned
+-- while calls has no statistics yet (a new database, a backlog drained after a restore), can read every call of the
+-- app for every leg. Each statement is planned for its arguments (plan_cache_mode): a generic plan made while the
+-- arrays were small was measured 3x slower. (A single recursive query over calls took ~100 ms per group of events,
+-- hash joins of whole tables and JIT compilation, where this takes a few.)
 CREATE OR REPLACE FUNCTION refresh_interactions(p_event_ids uuid[]) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql
+    SET jit = off SET plan_cache_mode = force_custom_plan
+    AS $$
+DECLARE
+    v_app      text;
+    v_seeds    bigint[];
+    v_old      bigint[];
+    v_found    bigint[];
+    v_frontier bigint[];
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('call_interactions'));
-    WITH RECURSIVE seeds AS (
+    FOR v_app IN SELECT DISTINCT e.app_id FROM webhook_events e WHERE e.id = ANY (p_event_ids) ORDER BY 1 LOOP
         -- the calls of these events, and the legs of the interactions they were part of (a group can split when a
         -- leg's operator link changes)
-        SELECT DISTINCT e.app_id, CAST(e.payload ->> 'call_id' AS bigint) AS call_id
-        FROM webhook_events e WHERE e.id = ANY (p_event_ids)),
-    all_seeds AS (
-        SELECT app_id, call_id FROM seeds
-        UNION
-        SELECT c.app_id, c.dialpad_call_id
-        FROM seeds s
-        JOIN calls own ON own.app_id = s.app_id AND own.dialpad_call_id = s.call_id
-        JOIN calls c ON c.app_id = own.app_id AND c.interaction_id = own.interaction_id),
-    reach (app_id, seed, call_id) AS (
-        SELECT s.app_id, s.call_id, s.call_id
-        FROM all_seeds s
-        WHERE EXISTS (SELECT 1 FROM calls c WHERE c.app_id = s.app_id AND c.dialpad_call_id = s.call_id)
-        UNION
-        -- the legs this one names, and the legs that name it
-        SELECT r.app_id, r.seed, c.dialpad_call_id
-        FROM reach r
-        JOIN calls leg ON leg.app_id = r.app_id AND leg.dialpad_call_id = r.call_id
-        JOIN calls c ON c.app_id = r.app_id
-                    AND (c.dialpad_call_id IN (leg.master_call_id, leg.entry_point_call_id, leg.operator_call_id)
-                         OR c.master_call_id = r.call_id OR c.entry_point_call_id = r.call_id
-                         OR c.operator_call_id = r.call_id)),
-    groups AS (
-        -- one row per connected group: its legs (the same set whichever seed found it)
-        SELECT DISTINCT app_id, legs
-        FROM (SELECT app_id, array_agg(call_id ORDER BY call_id) AS legs FROM reach GROUP BY app_id, seed) AS g),
-    summary AS (
-        SELECT g.app_id, g.legs,
-               COALESCE(min(c.dialpad_call_id) FILTER (WHERE c.master_call_id IS NULL
-                                                        AND c.entry_point_call_id IS NULL),
-                        min(c.dialpad_call_id)) AS interaction_id,
-               min(c.started_at) AS started_at,
-               max(c.ended_at) AS ended_at,
-               bool_or(c.answered_at IS NOT NULL) AS answered,
-               -- the agent of the first leg answered
-               (array_agg(c.agent_id ORDER BY c.answered_at, c.dialpad_call_id)
-                    FILTER (WHERE c.answered_at IS NOT NULL AND c.agent_id IS NOT NULL))[1] AS answered_by_agent_id,
-               -- answered; else voicemail; else missed once every leg has ended (in progress: none yet)
-               CASE WHEN bool_or(c.answered_at IS NOT NULL) THEN 'answered'
-                    WHEN bool_or(c.voicemail_url IS NOT NULL OR c.last_state IN ('voicemail', 'voicemail_uploaded'))
-                        THEN 'voicemail'
-                    WHEN bool_and(c.status = 'ended') THEN 'missed' END AS outcome,
-               -- the longest leg's talk time (legs of one conversation each report it)
-               max(c.talk_time_ms) AS talk_time_ms
-        FROM groups g
-        JOIN calls c ON c.app_id = g.app_id AND c.dialpad_call_id = ANY (g.legs)
-        GROUP BY g.app_id, g.legs),
-    stale AS (
-        -- interactions these legs belonged to that are no longer an interaction (two groups joined, a root arrived)
-        DELETE FROM call_interactions i
-        USING calls c, summary s
-        WHERE c.app_id = s.app_id AND c.dialpad_call_id = ANY (s.legs)
-          AND i.app_id = c.app_id AND i.interaction_id = c.interaction_id
-          AND NOT EXISTS (SELECT 1 FROM summary k WHERE k.app_id = i.app_id AND k.interaction_id = i.interaction_id)),
-    relabelled AS (
-        UPDATE calls c SET interaction_id = s.interaction_id
-        FROM summary s
-        WHERE c.app_id = s.app_id AND c.dialpad_call_id = ANY (s.legs)
-          AND c.interaction_id IS DISTINCT FROM s.interaction_id)
-    INSERT INTO call_interactions AS i (app_id, interaction_id, legs, started_at, ended_at, answered,
-                                        answered_by_agent_id, outcome, talk_time_ms)
-    SELECT app_id, interaction_id, legs, started_at, ended_at, answered, answered_by_agent_id, outcome, talk_time_ms
-    FROM summary
-    ORDER BY app_id, interaction_id
-    ON CONFLICT (app_id, interaction_id) DO UPDATE SET
-        legs = EXCLUDED.legs, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at,
-        answered = EXCLUDED.answered, answered_by_agent_id = EXCLUDED.answered_by_agent_id,
-        outcome = EXCLUDED.outcome, talk_time_ms = EXCLUDED.talk_time_ms, updated_at = now();
+        v_seeds := ARRAY(SELECT DISTINCT CAST(e.payload ->> 'call_id' AS bigint)
+                         FROM webhook_events e WHERE e.id = ANY (p_event_ids) AND e.app_id = v_app);
+        v_old := ARRAY(SELECT DISTINCT c.interaction_id FROM calls c
+                       WHERE c.app_id = v_app AND c.dialpad_call_id = ANY (v_seeds) AND c.interaction_id IS NOT NULL);
+        v_found := ARRAY(SELECT c.dialpad_call_id FROM calls c
+                         WHERE c.app_id = v_app AND c.dialpad_call_id = ANY (v_seeds)
+                         UNION
+                         SELECT c.dialpad_call_id FROM calls c
+                         WHERE c.app_id = v_app AND c.interaction_id = ANY (v_old));
+        -- every leg linked to one found, both ways, until no new leg turns up
+        v_frontier := v_found;
+        WHILE cardinality(v_frontier) > 0 LOOP
+            v_frontier := ARRAY(
+                SELECT DISTINCT n.id
+                FROM (SELECT unnest(ARRAY[c.master_call_id, c.entry_point_call_id, c.operator_call_id]) AS id
+                      FROM calls c WHERE c.app_id = v_app AND c.dialpad_call_id = ANY (v_frontier)
+                      UNION ALL
+                      SELECT c.dialpad_call_id FROM calls c
+                      WHERE c.app_id = v_app AND c.master_call_id = ANY (v_frontier)
+                      UNION ALL
+                      SELECT c.dialpad_call_id FROM calls c
+                      WHERE c.app_id = v_app AND c.entry_point_call_id = ANY (v_frontier)
+                      UNION ALL
+                      SELECT c.dialpad_call_id FROM calls c
+                      WHERE c.app_id = v_app AND c.operator_call_id = ANY (v_frontier)) AS n
+                WHERE n.id IS NOT NULL AND n.id <> ALL (v_found));
+            -- only the legs that have a row (a leg named before its own events arrived has none yet)
+            v_frontier := ARRAY(SELECT c.dialpad_call_id FROM calls c
+                                WHERE c.app_id = v_app AND c.dialpad_call_id = ANY (v_frontier));
+            v_found := v_found || v_frontier;
+        END LOOP;
+
+        WITH RECURSIVE legs AS (
+            SELECT c.dialpad_call_id, c.master_call_id, c.entry_point_call_id, c.operator_call_id, c.started_at,
+                   c.answered_at, c.ended_at, c.agent_id, c.voicemail_url, c.last_state, c.status, c.talk_time_ms
+            FROM calls c
+            WHERE c.app_id = v_app AND c.dialpad_call_id = ANY (v_found)),
+        links AS (
+            SELECT l.dialpad_call_id AS a, x.b
+            FROM legs l, unnest(ARRAY[l.master_call_id, l.entry_point_call_id, l.operator_call_id]) AS x(b)
+            WHERE x.b = ANY (v_found) AND x.b <> l.dialpad_call_id),
+        edges AS (
+            SELECT a, b FROM links UNION SELECT b, a FROM links),
+        reach (seed, call_id) AS (
+            SELECT dialpad_call_id, dialpad_call_id FROM legs
+            UNION
+            SELECT r.seed, e.b FROM reach r JOIN edges e ON e.a = r.call_id),
+        groups AS (
+            -- one row per connected group: its legs (the same set whichever seed found it)
+            SELECT DISTINCT legs FROM (SELECT array_agg(call_id ORDER BY call_id) AS legs FROM reach GROUP BY seed) g),
+        summary AS (
+            SELECT g.legs,
+                   COALESCE(min(c.dialpad_call_id) FILTER (WHERE c.master_call_id IS NULL
+                                                            AND c.entry_point_call_id IS NULL),
+                            min(c.dialpad_call_id)) AS interaction_id,
+                   min(c.started_at) AS started_at,
+                   max(c.ended_at) AS ended_at,
+                   bool_or(c.answered_at IS NOT NULL) AS answered,
+                   -- the agent of the first leg answered
+                   (array_agg(c.agent_id ORDER BY c.answered_at, c.dialpad_call_id)
+                        FILTER (WHERE c.answered_at IS NOT NULL AND c.agent_id IS NOT NULL))[1] AS answered_by_agent_id,
+                   -- answered; else voicemail; else missed once every leg has ended (in progress: none yet)
+                   CASE WHEN bool_or(c.answered_at IS NOT NULL) THEN 'answered'
+                        WHEN bool_or(c.voicemail_url IS NOT NULL OR c.last_state IN ('voicemail', 'voicemail_uploaded'))
+                            THEN 'voicemail'
+                        WHEN bool_and(c.status = 'ended') THEN 'missed' END AS outcome,
+                   -- the longest leg's talk time (legs of one conversation each report it)
+                   max(c.talk_time_ms) AS talk_time_ms
+            FROM groups g
+            CROSS JOIN LATERAL unnest(g.legs) AS u(call_id)
+            JOIN legs c ON c.dialpad_call_id = u.call_id
+            GROUP BY g.legs),
+        members AS (
+            SELECT u.call_id, s.interaction_id FROM summary s CROSS JOIN LATERAL unnest(s.legs) AS u(call_id)),
+        stale AS (
+            -- interactions these legs belonged to that are no longer an interaction (two groups joined, a root
+            -- arrived)
+            DELETE FROM call_interactions i
+            WHERE i.app_id = v_app
+              AND i.interaction_id = ANY (ARRAY(SELECT c.interaction_id FROM calls c
+                                                WHERE c.app_id = v_app AND c.dialpad_call_id = ANY (v_found)))
+              AND i.interaction_id NOT IN (SELECT s.interaction_id FROM summary s)),
+        relabelled AS (
+            UPDATE calls c SET interaction_id = m.interaction_id
+            FROM members m
+            WHERE c.app_id = v_app AND c.dialpad_call_id = ANY (v_found) AND c.dialpad_call_id = m.call_id
+              AND c.interaction_id IS DISTINCT FROM m.interaction_id)
+        INSERT INTO call_interactions AS i (app_id, interaction_id, legs, started_at, ended_at, answered,
+                                            answered_by_agent_id, outcome, talk_time_ms)
+        SELECT v_app, interaction_id, legs, started_at, ended_at, answered, answered_by_agent_id, outcome, talk_time_ms
+        FROM summary
+        ORDER BY interaction_id
+        ON CONFLICT (app_id, interaction_id) DO UPDATE SET
+            legs = EXCLUDED.legs, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at,
+            answered = EXCLUDED.answered, answered_by_agent_id = EXCLUDED.answered_by_agent_id,
+            outcome = EXCLUDED.outcome, talk_time_ms = EXCLUDED.talk_time_ms, updated_at = now()
+        -- an unchanged interaction is not written again
+        WHERE (i.legs, i.started_at, i.ended_at, i.answered, i.answered_by_agent_id, i.outcome, i.talk_time_ms)
+              IS DISTINCT FROM (EXCLUDED.legs, EXCLUDED.started_at, EXCLUDED.ended_at, EXCLUDED.answered,
+                                EXCLUDED.answered_by_agent_id, EXCLUDED.outcome, EXCLUDED.talk_time_ms);
+    END LOOP;
 END $$;

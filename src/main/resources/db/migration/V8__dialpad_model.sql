@@ -32,10 +32,19 @@ ALTER TABLE calls
     ADD COLUMN total_duration_ms double precision,
     -- the interaction the call is a leg of (call_interactions.interaction_id), kept by refresh_interactions()
     ADD COLUMN interaction_id bigint;
--- the links between legs, followed both ways to group them into interactions
-CREATE INDEX calls_entry_point_call_id ON calls (entry_point_call_id) WHERE entry_point_call_id IS NOT NULL;
-CREATE INDEX calls_operator_call_id ON calls (operator_call_id) WHERE operator_call_id IS NOT NULL;
-CREATE INDEX calls_interaction_id ON calls (app_id, interaction_id);
+-- Indexes for looking legs up by their ids and links. Every lookup names the id (or link) and the app, and the id
+-- comes first in every index, none starts with app_id: a plan made while calls has no statistics yet (a new
+-- database, a backlog drained after a restore) could otherwise use an index on app_id alone and read every call of
+-- the app for each leg. The unique key becomes (dialpad_call_id, app_id) (ON CONFLICT (app_id, dialpad_call_id)
+-- still finds it: the column order does not matter there), which also serves a lookup by call id alone.
+ALTER TABLE calls DROP CONSTRAINT calls_app_call_unique;
+ALTER TABLE calls ADD CONSTRAINT calls_app_call_unique UNIQUE (dialpad_call_id, app_id);
+DROP INDEX calls_dialpad_call_id;
+DROP INDEX calls_master_call_id;
+CREATE INDEX calls_master_call_id ON calls (master_call_id, app_id) WHERE master_call_id IS NOT NULL;
+CREATE INDEX calls_entry_point_call_id ON calls (entry_point_call_id, app_id) WHERE entry_point_call_id IS NOT NULL;
+CREATE INDEX calls_operator_call_id ON calls (operator_call_id, app_id) WHERE operator_call_id IS NOT NULL;
+CREATE INDEX calls_interaction_id ON calls (interaction_id, app_id);
 
 -- Every recording and voicemail of a call.
 CREATE TABLE call_recordings (
@@ -82,7 +91,7 @@ CREATE TABLE call_interactions (
     outcome              text CHECK (outcome IN ('answered', 'voicemail', 'missed')),
     talk_time_ms         double precision,
     updated_at           timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (app_id, interaction_id)
+    PRIMARY KEY (interaction_id, app_id)     -- the id first, as in calls (above)
 );
 CREATE INDEX call_interactions_agent_started ON call_interactions (answered_by_agent_id, started_at);
 CREATE INDEX call_interactions_started ON call_interactions (started_at);

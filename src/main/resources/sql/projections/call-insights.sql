@@ -2,18 +2,20 @@
 -- field from the latest event that carries it (facts, R__projections.sql). Only calls with such data get a row.
 WITH events AS (
     SELECT e.app_id, CAST(e.payload ->> 'call_id' AS bigint) AS dialpad_call_id,
-           facts(jsonb_build_object(
-                     'transcription_text', e.payload -> 'transcription_text',
-                     'recap_summary', e.payload -> 'recap_summary',
-                     'recap_outcome', e.payload -> 'recap_outcome',
-                     'recap_action_items', e.payload -> 'recap_action_items',
-                     'recap_purposes', e.payload -> 'recap_purposes',
-                     'dispositions', COALESCE(e.payload -> 'call_dispositions', e.payload -> 'dispositions'),
-                     'csat_score', e.payload -> 'csat_score'),
-                 event_at_key(e.payload)) AS facts,
+           fact('transcription_text', e.payload -> 'transcription_text', at) ||
+           fact('recap_summary', e.payload -> 'recap_summary', at) ||
+           fact('recap_outcome', e.payload -> 'recap_outcome', at) ||
+           fact('recap_action_items', e.payload -> 'recap_action_items', at) ||
+           fact('recap_purposes', e.payload -> 'recap_purposes', at) ||
+           fact('dispositions', COALESCE(e.payload -> 'call_dispositions', e.payload -> 'dispositions'), at) ||
+           fact('csat_score', e.payload -> 'csat_score', at) AS facts,
            dialpad_time(e.payload ->> 'event_timestamp') AS event_at
-    FROM webhook_events e
-    WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[])))
+    FROM webhook_events e, LATERAL event_at_key(e.payload) AS at
+    WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))
+      -- most call events carry none of these: skip them before building anything
+      AND jsonb_exists_any(e.payload, ARRAY['transcription_text', 'recap_summary', 'recap_outcome',
+                                            'recap_action_items', 'recap_purposes', 'call_dispositions',
+                                            'dispositions', 'csat_score']))
 INSERT INTO call_insights AS k (app_id, dialpad_call_id, facts, last_event_at)
 SELECT app_id, dialpad_call_id, merge_facts_agg(facts), max(event_at) FILTER (WHERE facts <> '{}'::jsonb)
 FROM events

@@ -1,7 +1,8 @@
 -- The calls projection (project-calls): one row per (app_id, call id), merged from a group of call events in one
--- statement. The columns of who and how (agent, contact, labels, scores, ...) are generated from `facts` (V8). Dialpad's call events are snapshots of the call, and every field merges so that any order and any
+-- statement. Dialpad's call events are snapshots of the call, and every field merges so that any order and any
 -- duplication of a call's events gives the same row. Events of one call within the group are merged first
--- (GROUP BY), then with the stored row (ON CONFLICT).
+-- (GROUP BY), then with the stored row (ON CONFLICT). The columns of who and how (agent, contact, labels, scores,
+-- ...) are generated from `facts` (V8): each field the value of the latest event that carries one (`fields`).
 -- (camel-sql reads '#' as a parameter marker: write JSON paths with -> and ->>, never #> or #>>.)
 WITH events AS (
     SELECT e.app_id,
@@ -32,32 +33,45 @@ WITH events AS (
            CAST(e.payload ->> 'entry_point_call_id' AS bigint) AS entry_point_call_id,
            e.payload ->> 'state' AS state,
            dialpad_time(e.payload ->> 'event_timestamp') AS event_at,
-           -- who and how: each from the latest event that carries it (facts, R__projections.sql)
-           facts(jsonb_build_object(
-                     'agent_id', e.payload -> 'target' -> 'id',
-                     'agent_name', e.payload -> 'target' -> 'name',
-                     'agent_email', e.payload -> 'target' -> 'email',
-                     'agent_type', e.payload -> 'target' -> 'type',
-                     'contact_id', e.payload -> 'contact' -> 'id',
-                     'contact_name', e.payload -> 'contact' -> 'name',
-                     'contact_phone', e.payload -> 'contact' -> 'phone',
-                     'operator_call_id', e.payload -> 'operator_call_id',
-                     'group_id', e.payload -> 'group_id',
-                     'was_recorded', e.payload -> 'was_recorded',
-                     'is_transferred', e.payload -> 'is_transferred',
-                     'labels', e.payload -> 'labels',
-                     'mos_score', e.payload -> 'mos_score',
-                     'csat_score', e.payload -> 'csat_score'),
-                 event_at_key(e.payload)) AS facts,
            CAST(e.payload ->> 'talk_time' AS double precision) AS talk_time_ms,
            CAST(e.payload ->> 'hold_time' AS double precision) AS hold_time_ms,
            CAST(e.payload ->> 'total_duration' AS double precision) AS total_duration_ms
     FROM webhook_events e
-    WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[])))
+    WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))),
+fields AS (
+    -- who and how: per call and field, the value of the latest event that carries one (latest event_timestamp, then
+    -- the greater value), as its fact (R__projections.sql). One line per field: to keep another, add it here and a
+    -- generated column reading it (docs/data-model.md)
+    SELECT DISTINCT ON (e.app_id, dialpad_call_id, f.field)
+           e.app_id, CAST(e.payload ->> 'call_id' AS bigint) AS dialpad_call_id, f.field, f.value,
+           event_at_key(e.payload) AS at
+    FROM webhook_events e,
+         LATERAL (VALUES
+             ('agent_id', e.payload -> 'target' -> 'id'),
+             ('agent_name', e.payload -> 'target' -> 'name'),
+             ('agent_email', e.payload -> 'target' -> 'email'),
+             ('agent_type', e.payload -> 'target' -> 'type'),
+             ('contact_id', e.payload -> 'contact' -> 'id'),
+             ('contact_name', e.payload -> 'contact' -> 'name'),
+             ('contact_phone', e.payload -> 'contact' -> 'phone'),
+             ('operator_call_id', e.payload -> 'operator_call_id'),
+             ('group_id', e.payload -> 'group_id'),
+             ('was_recorded', e.payload -> 'was_recorded'),
+             ('is_transferred', e.payload -> 'is_transferred'),
+             ('labels', e.payload -> 'labels'),
+             ('mos_score', e.payload -> 'mos_score'),
+             ('csat_score', e.payload -> 'csat_score')) AS f (field, value)
+    WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))
+      AND carries(f.value)
+    ORDER BY e.app_id, dialpad_call_id, f.field, at DESC, f.value DESC),
+facts AS MATERIALIZED (
+    SELECT app_id, dialpad_call_id, jsonb_object_agg(field, jsonb_build_object('v', value, 'at', at)) AS facts
+    FROM fields
+    GROUP BY app_id, dialpad_call_id)
 INSERT INTO calls AS c (app_id, dialpad_call_id, direction, from_number, to_number, status, started_at, answered_at,
                         ended_at, duration_ms, recording_url, recording_event_at, voicemail_url, voicemail_event_at,
                         master_call_id, entry_point_call_id, last_state, last_event_at, facts, talk_time_ms,
-                        hold_time_ms, total_duration_ms)
+                        hold_time_ms, total_duration_ms, interaction_id)
 SELECT app_id, dialpad_call_id, min(direction), min(from_number), min(to_number),
        -- the most advanced status of the group
        (array_agg(status ORDER BY call_status_rank(status) DESC))[1],
@@ -71,9 +85,13 @@ SELECT app_id, dialpad_call_id, min(direction), min(from_number), min(to_number)
        -- the state of the latest event
        (array_agg(state ORDER BY event_at DESC NULLS LAST, state DESC))[1],
        max(event_at),
-       merge_facts_agg(facts),
+       COALESCE((SELECT f.facts FROM facts f
+                 WHERE f.app_id = events.app_id AND f.dialpad_call_id = events.dialpad_call_id), '{}'),
        -- durations: the largest seen
-       max(talk_time_ms), max(hold_time_ms), max(total_duration_ms)
+       max(talk_time_ms), max(hold_time_ms), max(total_duration_ms),
+       -- a new row's likely interaction (its entry point, else its master, else itself), so that the usual case needs
+       -- no second write; project-call-interactions sets the real one right after
+       COALESCE(max(entry_point_call_id), max(master_call_id), dialpad_call_id)
 FROM events
 GROUP BY app_id, dialpad_call_id
 ORDER BY app_id, dialpad_call_id

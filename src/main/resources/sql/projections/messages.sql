@@ -18,17 +18,15 @@ WITH events AS (
            e.payload ->> 'message_status' AS status,
            dialpad_time(e.payload ->> 'event_timestamp') AS event_at,
            -- the rest of the SMS fields: each from the latest event that carries it (facts, R__projections.sql)
-           facts(jsonb_build_object(
-                     'mms', e.payload -> 'mms',
-                     'mms_url', e.payload -> 'mms_url',
-                     'contact_id', e.payload -> 'contact' -> 'id',
-                     'target_id', e.payload -> 'target' -> 'id',
-                     'target_type', e.payload -> 'target' -> 'type',
-                     'sender_id', e.payload -> 'sender_id',
-                     'is_internal', e.payload -> 'is_internal',
-                     'delivery_result', e.payload -> 'message_delivery_result'),
-                 event_at_key(e.payload)) AS facts
-    FROM webhook_events e
+           fact('mms', e.payload -> 'mms', at) ||
+           fact('mms_url', e.payload -> 'mms_url', at) ||
+           fact('contact_id', e.payload -> 'contact' -> 'id', at) ||
+           fact('target_id', e.payload -> 'target' -> 'id', at) ||
+           fact('target_type', e.payload -> 'target' -> 'type', at) ||
+           fact('sender_id', e.payload -> 'sender_id', at) ||
+           fact('is_internal', e.payload -> 'is_internal', at) ||
+           fact('delivery_result', e.payload -> 'message_delivery_result', at) AS facts
+    FROM webhook_events e, LATERAL event_at_key(e.payload) AS at
     WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))),
 merged AS (
     SELECT DISTINCT ON (app_id, dialpad_message_id)

@@ -149,6 +149,9 @@ public final class Database extends ServiceSupport {
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());
         config.setValidationTimeout(Math.min(1000, settings.connectionTimeout().toMillis()));
         config.addDataSourceProperty("ApplicationName", settings.applicationName());
+        // No JIT compilation: the statements are short, and a cost estimate inflated by a large batch (or by tables
+        // without statistics yet) would spend hundreds of milliseconds compiling one (docs/design.md#query-plans).
+        config.setConnectionInitSql("SET jit = off");
         // do not fail at start-up when the database is away: the service waits for it (readiness DOWN)
         config.setInitializationFailTimeout(-1);
         return config;

@@ -5,25 +5,124 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-/** Splits a claimed batch for process-webhook-events: the rows grouped by event type, and every claimed id. */
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
+import org.apache.camel.model.ChoiceDefinition;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.WhenDefinition;
+import org.apache.camel.reifier.language.ExpressionReifier;
+import org.apache.camel.support.DefaultExchange;
+
+/**
+ * Splits a claimed batch for process-webhook-events into groups: events whose types take the same branch of the
+ * router's choice (route-event-group) form one group, so one statement per projection handles, say, every call event
+ * of the batch (a call's ringing, connected and hangup events merge in memory and its row is written once). The
+ * branch of a type is found by evaluating the router's {@code when} conditions with the {@code eventType} header set
+ * to it, so whatever the router says is what the grouping follows; without the router (or its choice), each type is
+ * its own group.
+ */
 public final class EventGroups {
 
-    /** The claimed rows ({@code id}, {@code event_type}) grouped by type, in the order types first appear. */
-    public List<EventGroup> byEventType(List<Map<String, Object>> rows) {
-        Map<String, List<UUID>> groups = new LinkedHashMap<>();
+    static final String ROUTER_ROUTE_ID = "route-event-group";
+    private static final int MAX_REMEMBERED_TYPES = 1_000;
+
+    private final CamelContext context;
+    private final Map<String, String> branchOfType = new ConcurrentHashMap<>();
+    private volatile Router router;
+
+    private record Router(ChoiceDefinition choice, List<Predicate> conditions) {
+    }
+
+    public EventGroups(CamelContext context) {
+        this.context = context;
+    }
+
+    /** The claimed rows ({@code id}, {@code event_type}) grouped by the router's branch, in order of appearance. */
+    public List<EventGroup> byRoute(List<Map<String, Object>> rows) {
+        Router current = router();
+        Map<String, List<UUID>> ids = new LinkedHashMap<>();
+        Map<String, List<String>> types = new LinkedHashMap<>();
         for (Map<String, Object> row : rows) {
-            groups.computeIfAbsent((String) row.get("event_type"), t -> new ArrayList<>()).add(uuid(row.get("id")));
+            String type = (String) row.get("event_type");
+            String branch = branchOf(current, type);
+            ids.computeIfAbsent(branch, b -> new ArrayList<>()).add(uuid(row.get("id")));
+            types.computeIfAbsent(branch, b -> new ArrayList<>()).add(type);
         }
         List<EventGroup> result = new ArrayList<>();
-        groups.forEach((type, ids) -> result.add(new EventGroup(type, ids)));
+        ids.forEach((branch, groupIds) -> result.add(new EventGroup(groupIds, types.get(branch))));
         return result;
     }
 
     /** Every claimed id as a PostgreSQL array literal (to release the claims if the batch fails as a whole). */
     public String idArray(List<Map<String, Object>> rows) {
         return rows.stream().map(r -> r.get("id").toString()).collect(Collectors.joining(",", "{", "}"));
+    }
+
+    /** "when-N" for the first condition the type meets, "otherwise", or "type:T" when there is no router. */
+    String branchOf(String type) {
+        return branchOf(router(), type);
+    }
+
+    private String branchOf(Router current, String type) {
+        if (current == null) {
+            return "type:" + type;
+        }
+        if (branchOfType.size() > MAX_REMEMBERED_TYPES) {
+            // senders choose types (envelopes): the memory stays bounded whatever they send
+            branchOfType.clear();
+        }
+        return branchOfType.computeIfAbsent(type, t -> evaluate(current, t));
+    }
+
+    private String evaluate(Router current, String type) {
+        Exchange probe = new DefaultExchange(context);
+        probe.getMessage().setHeader("eventType", type);
+        probe.getMessage().setBody(new EventGroup(type, List.of(new UUID(0, 0))));
+        for (int i = 0; i < current.conditions().size(); i++) {
+            if (current.conditions().get(i).matches(probe)) {
+                return "when-" + i;
+            }
+        }
+        return "otherwise";
+    }
+
+    /** The router's choice and its conditions, read again when the route is replaced (e.g. routes reloaded). */
+    private Router router() {
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        RouteDefinition route = model == null ? null : model.getRouteDefinition(ROUTER_ROUTE_ID);
+        ChoiceDefinition choice = route == null ? null : findChoice(route.getOutputs());
+        Router current = router;
+        if (choice == null) {
+            router = null;
+            return null;
+        }
+        if (current == null || current.choice() != choice) {
+            List<Predicate> conditions = new ArrayList<>();
+            for (WhenDefinition when : choice.getWhenClauses()) {
+                Predicate predicate = ExpressionReifier.reifier(context, when.getExpression()).createPredicate();
+                predicate.init(context);
+                conditions.add(predicate);
+            }
+            current = new Router(choice, conditions);
+            branchOfType.clear();
+            router = current;
+        }
+        return current;
+    }
+
+    private static ChoiceDefinition findChoice(List<ProcessorDefinition<?>> outputs) {
+        for (ProcessorDefinition<?> output : outputs) {
+            if (output instanceof ChoiceDefinition choice) {
+                return choice;
+            }
+        }
+        return null;
     }
 
     private static UUID uuid(Object value) {

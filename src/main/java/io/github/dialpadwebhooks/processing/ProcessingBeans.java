@@ -24,7 +24,7 @@ public final class ProcessingBeans {
         // added after the database: stopped (claims given back) before the pool closes
         context.addService(new ClaimRelease(() -> database.isMigrated() ? database.dataSource() : null, instanceId),
                 true, true);
-        context.getRegistry().bind("eventGroups", new EventGroups());
+        context.getRegistry().bind("eventGroups", new EventGroups(context));
         context.getRegistry().bind("batchOutcomes", new BatchOutcomes());
         context.getRegistry().bind("pollFailureLogger", new PollFailureLogger());
     }

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.github.dialpadwebhooks.support.Events;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Sql;
 import io.github.dialpadwebhooks.support.TestDatabase;
@@ -23,6 +25,22 @@ public final class DrainBenchmark {
     }
 
     private DrainBenchmark() {
+    }
+
+    /** Where the time went: the processing routes' total time in this run (Camel's route timers, cumulative). */
+    private static void printRouteTimes(RunningApp app, int run) {
+        for (MeterRegistry registry : app.camelContext().getRegistry().findByType(MeterRegistry.class)) {
+            List<String> lines = registry.find("camel.route.policy").timers().stream()
+                    .filter(t -> t.getId().getTag("routeId") != null
+                            && (t.getId().getTag("routeId").startsWith("project") || t.getId().getTag("routeId")
+                            .startsWith("process") || t.getId().getTag("routeId").startsWith("route-event")))
+                    .sorted((a, b) -> Double.compare(b.totalTime(TimeUnit.MILLISECONDS),
+                            a.totalTime(TimeUnit.MILLISECONDS)))
+                    .map(t -> String.format("%s %.0f ms / %d", t.getId().getTag("routeId"),
+                            t.totalTime(TimeUnit.MILLISECONDS), t.count()))
+                    .toList();
+            System.out.println("drain run " + run + " route time so far (total / exchanges): " + lines);
+        }
     }
 
     public static List<Result> run(int events, int runs, Map<String, String> properties) throws Exception {
@@ -50,6 +68,7 @@ public final class DrainBenchmark {
                 results.add(result);
                 System.out.printf("drain run %d: %d events in %.2f s = %.0f events/s%n", run, events, seconds,
                         result.eventsPerSecond());
+                printRouteTimes(app, run);
             }
         } finally {
             app.stop();
