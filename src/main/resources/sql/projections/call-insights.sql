@@ -12,10 +12,11 @@ WITH events AS (
            dialpad_time(e.payload ->> 'event_timestamp') AS event_at
     FROM webhook_events e, LATERAL event_at_key(e.payload) AS at
     WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))
-      -- most call events carry none of these: skip them before building anything
-      AND jsonb_exists_any(e.payload, ARRAY['transcription_text', 'recap_summary', 'recap_outcome',
-                                            'recap_action_items', 'recap_purposes', 'call_dispositions',
-                                            'dispositions', 'csat_score']))
+      -- most call events carry none of these (null or absent): skip them before building anything
+      AND (carries(e.payload -> 'transcription_text') OR carries(e.payload -> 'recap_summary')
+           OR carries(e.payload -> 'recap_outcome') OR carries(e.payload -> 'recap_action_items')
+           OR carries(e.payload -> 'recap_purposes') OR carries(e.payload -> 'call_dispositions')
+           OR carries(e.payload -> 'dispositions') OR carries(e.payload -> 'csat_score')))
 INSERT INTO call_insights AS k (app_id, dialpad_call_id, facts, last_event_at)
 SELECT app_id, dialpad_call_id, merge_facts_agg(facts), max(event_at) FILTER (WHERE facts <> '{}'::jsonb)
 FROM events
