@@ -16,7 +16,12 @@ WITH events AS (
            -- the status each event type implies (the event types: dialpad.call-event-types in application.properties)
            CASE e.event_type WHEN 'call.ring' THEN 'ringing'
                              WHEN 'call.started' THEN 'active'
-                             WHEN 'call.ended' THEN 'ended' END AS status,
+                             WHEN 'call.ended' THEN 'ended'
+                             -- a call log from Dialpad's API (reconcile): Dialpad lists concluded calls only
+                             WHEN 'call.reconciled' THEN CASE WHEN e.payload ->> 'date_ended' IS NOT NULL THEN 'ended'
+                                                              WHEN e.payload ->> 'date_connected' IS NOT NULL
+                                                                  THEN 'active'
+                                                              ELSE 'ringing' END END AS status,
            dialpad_time(e.payload ->> 'date_started') AS started_at,
            -- answered: date_connected, else the time of the connected event itself
            COALESCE(dialpad_time(e.payload ->> 'date_connected'),

@@ -5,7 +5,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.main.Main;
 
-/** Entry point: Camel Main with the top-level application.properties and the YAML routes in routes/. */
+/**
+ * Entry point: Camel Main with the top-level application.properties and the YAML routes in routes/; or one of the
+ * commands of {@link CommandLine} (reconcile, dialpad setup, dialpad status).
+ */
 public final class Application {
 
     private static volatile boolean stoppedCleanly;
@@ -14,6 +17,9 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        if (CommandLine.isCommand(args)) {
+            System.exit(CommandLine.run(args, System.out, System.err));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         // On SIGTERM the JVM would exit with 143 once its hooks are done. This hook waits until Camel has stopped
         // gracefully (webhooks refused, batch finished or released, pool closed) and then reports success: 0.

@@ -8,7 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API's error answers: 401 without the token, 403 for a cross-site or CSRF-less POST, 400 for parameters PostgreSQL cannot read (a malformed id,
+ * The admin API's error answers: 401 without the token, 403 for a cross-site or CSRF-less POST, the status an
+ * {@link AdminRequestException} names (e.g. 409 reconcile in progress), 400 for parameters PostgreSQL cannot read (a malformed id,
  * time or number: SQLSTATE class 22), 503 when the database is unreachable, 500 otherwise. JSON, no stack trace.
  */
 public final class AdminFailureResponse implements Processor {
@@ -26,6 +27,13 @@ public final class AdminFailureResponse implements Processor {
         if (failure instanceof AdminForbiddenException) {
             JsonResponses.error(exchange, 403, "forbidden", failure.getMessage());
             return;
+        }
+        // thrown by a bean a route calls: it may come wrapped (e.g. in a RuntimeBeanExpressionException)
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof AdminRequestException request) {
+                JsonResponses.error(exchange, request.status(), request.code(), request.getMessage());
+                return;
+            }
         }
         String sqlState = Failures.sqlState(failure);
         if (sqlState != null && sqlState.startsWith("22")) {

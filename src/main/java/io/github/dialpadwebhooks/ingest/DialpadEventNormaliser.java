@@ -27,7 +27,9 @@ public final class DialpadEventNormaliser {
 
     /** The event types that are not call events (call events: {@link CallEventTypes}). */
     private static final Set<String> OTHER_TYPES = Set.of("sms.received", "sms.sent", "dialpad.unknown",
-            "contact.created", "contact.updated", "contact.deleted", "agent.status", "change_log");
+            "contact.created", "contact.updated", "contact.deleted", "agent.status", "change_log",
+            // stored by reconcile (Dialpad's API), not by webhooks
+            "call.reconciled", "contact.reconciled");
 
     /** A call state becomes part of an event type, so it is held to a plain identifier. */
     private static final Pattern STATE = Pattern.compile("[A-Za-z0-9_]{1,64}");
@@ -180,7 +182,7 @@ public final class DialpadEventNormaliser {
         return node.isValueNode() ? node.asText() : StrictJson.canonical(node);
     }
 
-    static String sha256Hex(String text) {
+    public static String sha256Hex(String text) {
         try {
             return HexFormat.of().formatHex(
                     MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));

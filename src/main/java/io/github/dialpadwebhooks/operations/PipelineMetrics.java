@@ -27,6 +27,9 @@ import org.apache.camel.CamelContext;
  * set</li>
  * <li>{@code dialpad_webhooks_previous_secret_total{secret}}: webhooks verified with a previous secret</li>
  * <li>{@code dialpad_event_processing_latency_seconds{event_type}}: received to projected, a histogram</li>
+ * <li>{@code dialpad_reconcile_runs_total{status}}, {@code dialpad_reconcile_calls_examined_total},
+ * {@code dialpad_reconcile_calls_without_webhook_total} (calls only Dialpad's API knew of: what an outage lost),
+ * {@code dialpad_reconcile_api_errors_total}, gauge {@code dialpad_reconcile_last_run_timestamp_seconds}</li>
  * <li>gauges {@code dialpad_events_unprocessed}, {@code dialpad_events_in_flight}, {@code dialpad_events_lag_seconds},
  * {@code dialpad_dead_letters_open}, refreshed from {@code webhook_stats()} by the refresh-pipeline-gauges route</li>
  * </ul>
@@ -36,6 +39,7 @@ public final class PipelineMetrics {
     private final CamelContext context;
     private final Set<String> knownEventTypes;
     private final AtomicReference<JsonNode> stats = new AtomicReference<>();
+    private volatile double lastReconcileSeconds = Double.NaN;
     private volatile MeterRegistry registry;
 
     /** @param knownEventTypes the event types labelled as themselves; any other is labelled {@code other} */
@@ -69,6 +73,8 @@ public final class PipelineMetrics {
                 .description("Age of the oldest unprocessed event").baseUnit("seconds").register(r);
         Gauge.builder("dialpad_dead_letters_open", () -> number("dead_letters_open"))
                 .description("Dead letters not replayed").register(r);
+        Gauge.builder("dialpad_reconcile_last_run_timestamp_seconds", () -> lastReconcileSeconds)
+                .description("When this instance's latest reconcile run ended (epoch seconds)").register(r);
     }
 
     private double number(String field) {
@@ -99,6 +105,26 @@ public final class PipelineMetrics {
                     .description("Webhooks whose signature matched a previous secret (a rotation in progress)")
                     .tag("secret", secret).register(r).increment();
         }
+    }
+
+    /** A reconcile run ended (completed or failed). */
+    public void reconcileEnded(io.github.dialpadwebhooks.reconcile.Reconciler.Run run,
+            io.github.dialpadwebhooks.reconcile.Reconciler.Run atStart) {
+        MeterRegistry r = registry();
+        if (r == null) {
+            return;
+        }
+        lastReconcileSeconds = System.currentTimeMillis() / 1000.0;
+        Counter.builder("dialpad_reconcile_runs").description("Reconcile runs, by how they ended")
+                .tag("status", run.status()).register(r).increment();
+        Counter.builder("dialpad_reconcile_calls_examined").description("Call logs listed by Dialpad's API")
+                .register(r).increment(run.callsExamined() - atStart.callsExamined());
+        Counter.builder("dialpad_reconcile_calls_without_webhook")
+                .description("Calls Dialpad's API listed that had never arrived as webhooks").register(r)
+                .increment(run.callsWithoutWebhook() - atStart.callsWithoutWebhook());
+        Counter.builder("dialpad_reconcile_api_errors")
+                .description("Dialpad API answers that were not 2xx (429 and 5xx included) or never came")
+                .register(r).increment(run.apiErrors() - atStart.apiErrors());
     }
 
     /** Called by the processing route once a batch's outcomes are known (just before onConsume records them). */

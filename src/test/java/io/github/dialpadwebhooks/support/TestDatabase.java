@@ -171,7 +171,7 @@ public final class TestDatabase {
         for (int attempt = 1;; attempt++) {
             try (Connection c = connect(); Statement st = c.createStatement()) {
                 st.execute("TRUNCATE webhook_events, calls, messages, webhook_dead_letters, call_recordings, "
-                        + "call_insights, call_interactions, contacts, agents, agent_status_history, change_log");
+                        + "call_insights, call_interactions, contacts, agents, agent_status_history, change_log, reconcile_runs");
                 return;
             } catch (SQLException e) {
                 // a running app's processor may hold these tables' locks in another order: try again
