@@ -104,7 +104,8 @@ DECLARE
     v_found    bigint[];
     v_frontier bigint[];
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtext('call_interactions'));
+    -- one refresh at a time per schema (a projection rebuild refreshes its copy in schema rebuild_calls meanwhile)
+    PERFORM pg_advisory_xact_lock(hashtext(current_schema() || '.call_interactions'));
     FOR v_app IN SELECT DISTINCT e.app_id FROM webhook_events e WHERE e.id = ANY (p_event_ids) ORDER BY 1 LOOP
         -- the calls of these events, and the legs of the interactions they were part of (a group can split when a
         -- leg's operator link changes)

@@ -10,7 +10,7 @@ matching AS (
 SELECT CAST(json_build_object(
            'items', COALESCE((SELECT json_agg(d ORDER BY d.failed_at DESC, d.id DESC)
                               FROM (SELECT id, event_id, app_id, event_type, dialpad_event_id, error_class,
-                                           error_message, attempts, failed_at, replayed_at
+                                           error_message, attempts, failed_at, replayed_at, discarded_at, discard_reason
                                     FROM matching
                                     ORDER BY failed_at DESC, id DESC
                                     LIMIT (SELECT lim FROM page) OFFSET (SELECT off FROM page)) AS d), '[]'::json),

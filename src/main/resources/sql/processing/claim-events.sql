@@ -10,10 +10,13 @@ WITH orphaned AS (
       AND available_at > now()
     RETURNING id),
 claimable AS (
+    -- live events (priority 0) before reprocessed ones (1), oldest first; nothing while an operator has paused
+    -- processing (processing_control, POST /processing/pause)
     SELECT id FROM webhook_events
     WHERE processed_at IS NULL
       AND available_at <= now()
-    ORDER BY available_at
+      AND NOT (SELECT paused FROM processing_control)
+    ORDER BY priority, available_at
     LIMIT CAST(:#${properties:processor.batch-size} AS integer)
     FOR UPDATE SKIP LOCKED),
 claimed AS (

@@ -9,6 +9,7 @@ import io.github.dialpadwebhooks.ingest.IngestBeans;
 import io.github.dialpadwebhooks.operations.OperationsBeans;
 import io.github.dialpadwebhooks.operations.PipelineMetrics;
 import io.github.dialpadwebhooks.processing.ProcessingBeans;
+import io.github.dialpadwebhooks.projections.ProjectionBeans;
 import io.github.dialpadwebhooks.reconcile.ReconcileBeans;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -31,6 +32,7 @@ public class AppConfiguration implements CamelConfiguration {
         PipelineMetrics metrics = OperationsBeans.bind(context, settings, database, normaliser.knownEventTypes());
         IngestBeans.bind(context, settings, database, normaliser, metrics);
         ProcessingBeans.bind(context, settings, database);
+        ProjectionBeans.bind(context, settings, database);
         ReconcileBeans.bind(context, settings, database, metrics);
         ConsoleBeans.bind(context, settings, database);
         HttpBeans.guard(context, settings, metrics);

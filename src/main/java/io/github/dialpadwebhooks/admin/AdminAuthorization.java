@@ -26,6 +26,11 @@ public final class AdminAuthorization implements Processor {
     public static final String CSRF_HEADER = "X-CSRF-Token";
     /** Exchange property holding the console session a call was let through with (absent for bearer calls). */
     public static final String SESSION_PROPERTY = "adminSession";
+    /** Who made the call, for the audit log and the SQL that records operator actions. */
+    public static final String ACTOR_PROPERTY = "adminActor";
+    public static final String CLIENT_PROPERTY = "adminClient";
+    public static final String METHOD_PROPERTY = "adminMethod";
+    public static final String PATH_PROPERTY = "adminPath";
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
@@ -49,6 +54,11 @@ public final class AdminAuthorization implements Processor {
         message.removeHeader("Cookie");
         message.removeHeader(CSRF_HEADER);
         boolean unsafe = !SAFE_METHODS.contains(method(exchange));
+        exchange.setProperty(METHOD_PROPERTY, method(exchange));
+        exchange.setProperty(PATH_PROPERTY, message.getHeader(Exchange.HTTP_PATH, String.class));
+        Object remote = message.getHeader("CamelVertxPlatformHttpRemoteAddress");
+        exchange.setProperty(CLIENT_PROPERTY, remote == null ? null : remote.toString());
+        exchange.setProperty(ACTOR_PROPERTY, "loopback client (no ADMIN_TOKEN)");
         if (unsafe && isCrossSite(message)) {
             throw new AdminForbiddenException("a state-changing admin call from another site is refused");
         }
@@ -63,6 +73,7 @@ public final class AdminAuthorization implements Processor {
             if (!sessions.isAdminToken(bearer)) {
                 throw new AdminUnauthorizedException("the bearer token is not the configured ADMIN_TOKEN");
             }
+            exchange.setProperty(ACTOR_PROPERTY, "token " + fingerprint(bearer));
             return;
         }
         String session = sessions.validSession(cookie);
@@ -75,6 +86,18 @@ public final class AdminAuthorization implements Processor {
                     + "reload the console");
         }
         exchange.setProperty(SESSION_PROPERTY, session);
+        exchange.setProperty(ACTOR_PROPERTY, "console session " + fingerprint(session));
+    }
+
+    /** The first 12 hex digits of the SHA-256 of a secret: names it in the audit log without revealing it. */
+    static String fingerprint(String secret) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** True when the request may see admin data: open mode, a valid console session cookie, or the bearer token. */

@@ -22,6 +22,7 @@ public final class ConsoleBeans {
                 database::dataSource));
         context.getRegistry().bind("adminAuthorization", authorization);
         context.getRegistry().bind("adminFailureResponse", new AdminFailureResponse());
+        context.getRegistry().bind("auditLog", new io.github.dialpadwebhooks.admin.AuditLog(database.dataSource()));
         context.getRegistry().bind("operatorConsole", new OperatorConsole(authorization,
                 new SignInThrottle(settings.integer("console.sign-in-failures-per-minute", 10), Clock.systemUTC())));
     }

@@ -33,6 +33,7 @@ public final class Database extends ServiceSupport {
     private final Settings settings;
     private EmbeddedPostgres embedded;
     private HikariDataSource pool;
+    private volatile DatabaseUrl url;
     private volatile boolean migrated;
     private volatile Thread migrationRetry;
 
@@ -53,6 +54,7 @@ public final class Database extends ServiceSupport {
             url = DatabaseUrl.parse(settings.url());
             LOG.info("Database: {}", url.redacted());
         }
+        this.url = url;
         pool = new HikariDataSource(hikariConfig(url));
         try {
             migrate();
@@ -113,6 +115,18 @@ public final class Database extends ServiceSupport {
             }
             embedded = null;
         }
+    }
+
+    /**
+     * A separate small pool on the same database whose connections start with {@code initSql} (a projection rebuild's
+     * {@code search_path}); the caller closes it.
+     */
+    public HikariDataSource separatePool(String name, int size, String initSql) {
+        HikariConfig config = hikariConfig(url);
+        config.setPoolName(name);
+        config.setMaximumPoolSize(size);
+        config.setConnectionInitSql("SET jit = off; " + initSql);
+        return new HikariDataSource(config);
     }
 
     private DatabaseUrl startEmbedded() throws IOException {

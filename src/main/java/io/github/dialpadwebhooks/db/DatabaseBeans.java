@@ -23,7 +23,8 @@ public final class DatabaseBeans {
         // started now so the schema exists before routes start; stopped (pool, then embedded server) with Camel
         context.addService(database, true, true);
         database.start();
-        context.getRegistry().bind("dataSource", database.dataSource());
+        // the routes' pool, switchable per thread for projection rebuilds (SwitchableDataSource)
+        context.getRegistry().bind("dataSource", new SwitchableDataSource(database.dataSource()));
         return database;
     }
 }

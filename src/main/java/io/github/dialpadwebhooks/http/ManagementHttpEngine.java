@@ -67,11 +67,13 @@ public class ManagementHttpEngine extends VertxPlatformHttpEngine {
 
         @Override
         public void registerHttpEndpoint(HttpEndpointModel model) {
-            if (model.getConsumer() instanceof ManagementConsumer
-                    && !component.getHttpManagementEndpoints().contains(model)) {
+            if (model.getConsumer() instanceof ManagementConsumer) {
                 component.removeHttpEndpoint(model.getUri());
-                component.addHttpManagementEndpoint(model.getUri(), model.getVerbs(), model.getConsumes(),
-                        model.getProduces(), model.getConsumer());
+                // a second route on the same path (GET and POST /events/reprocess) is listed once
+                if (!component.getHttpManagementEndpoints().contains(model)) {
+                    component.addHttpManagementEndpoint(model.getUri(), model.getVerbs(), model.getConsumes(),
+                            model.getProduces(), model.getConsumer());
+                }
             }
         }
 

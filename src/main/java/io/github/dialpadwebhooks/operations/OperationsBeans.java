@@ -23,6 +23,7 @@ public final class OperationsBeans {
                 Duration.ofMinutes(settings.integer("console.history-minutes", 15)),
                 settings.integer("metrics.refresh-ms", 5000), Clock.systemUTC()));
         context.getRegistry().bind("databaseHealthCheck", new DatabaseHealthCheck(database));
+        context.getRegistry().bind("reprocessRequests", new ReprocessRequests());
         // the logging context (route id, app, event) is only worth its cost when the JSON log format shows it
         boolean jsonLogs = "json".equalsIgnoreCase(System.getenv("LOG_FORMAT"));
         context.setUseMDCLogging(jsonLogs);
