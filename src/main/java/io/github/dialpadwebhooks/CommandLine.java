@@ -25,6 +25,7 @@ import org.apache.camel.impl.DefaultCamelContext;
  *   reconcile [--since ISO-TIME] [--app APP]                 one reconcile run (docs/reconcile.md)
  *   dialpad setup --hook-url URL [--app APP] [--dry-run]      webhook + subscriptions (docs/connecting-dialpad.md)
  *   dialpad status --hook-url URL [--app APP]                 what Dialpad has against what is expected
+ *   rebuild TABLE                                             rebuild a projection (docs/rebuild.md)
  * </pre>
  * Exit codes: 0 done (status: everything matches), 1 failed or differences found, 2 bad usage or configuration.
  */
@@ -34,14 +35,15 @@ public final class CommandLine {
             usage: java -jar dialpad-camel-postgres.jar                        run the service
                    java -jar dialpad-camel-postgres.jar reconcile [--since 2026-12-01T00:00:00Z] [--app APP]
                    java -jar dialpad-camel-postgres.jar dialpad setup --hook-url https://host/webhooks/dialpad [--app APP] [--dry-run]
-                   java -jar dialpad-camel-postgres.jar dialpad status --hook-url https://host/webhooks/dialpad [--app APP]""";
+                   java -jar dialpad-camel-postgres.jar dialpad status --hook-url https://host/webhooks/dialpad [--app APP]
+                   java -jar dialpad-camel-postgres.jar rebuild calls|messages|contacts|agents|change_log""";
 
     private CommandLine() {
     }
 
     /** True when the arguments name a command (else the service runs). */
     public static boolean isCommand(String[] args) {
-        return args.length > 0 && List.of("reconcile", "dialpad", "help", "--help").contains(args[0]);
+        return args.length > 0 && List.of("reconcile", "dialpad", "rebuild", "help", "--help").contains(args[0]);
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -58,6 +60,14 @@ public final class CommandLine {
                 options.put(args[i].substring(2), args[++i]);
             } else {
                 words.add(args[i]);
+            }
+        }
+        if (words.size() == 2 && words.get(0).equals("rebuild")) {
+            try {
+                return rebuild(words.get(1), out, err);
+            } catch (java.io.IOException e) {
+                err.println("failed: " + e.getMessage());
+                return 1;
             }
         }
         String command = String.join(" ", words);
@@ -81,6 +91,62 @@ public final class CommandLine {
             return 1;
         }
         // the context only reads the configuration: it is never started, so there is nothing to stop
+    }
+
+    /**
+     * {@code rebuild TABLE}: the service's routes in this process, with ingest and processing off and no port open
+     * to the network (both servers on 127.0.0.1, any free port), rebuild the projection and exit. For a maintenance
+     * window or CI; with the service running, POST /projections/{table}/rebuild does the same without downtime.
+     */
+    private static int rebuild(String table, PrintStream out, PrintStream err) throws java.io.IOException {
+        if (io.github.dialpadwebhooks.projections.ProjectionRebuilds.PROJECTIONS.values().stream()
+                .noneMatch(p -> p.tables().contains(table))) {
+            err.println("no projection holds table '" + table + "'\n" + USAGE);
+            return 2;
+        }
+        org.apache.camel.main.Main main = Application.create();
+        main.addOverrideProperty("ingest.enabled", "false");
+        main.addOverrideProperty("processor.enabled", "false");
+        main.addOverrideProperty("camel.server.host", "127.0.0.1");
+        main.addOverrideProperty("camel.server.port", Integer.toString(freePort()));
+        main.addOverrideProperty("camel.management.host", "127.0.0.1");
+        main.addOverrideProperty("camel.management.port", Integer.toString(freePort()));
+        main.addOverrideProperty("reconcile.first-run-delay-seconds", "86400");
+        try {
+            main.start();
+            io.github.dialpadwebhooks.projections.ProjectionRebuilds rebuilds = main.getCamelContext().getRegistry()
+                    .lookupByNameAndType("projectionRebuilds", io.github.dialpadwebhooks.projections.ProjectionRebuilds.class);
+            Map<String, Object> started = rebuilds.start(table, "command line");
+            long id = ((Number) started.get("id")).longValue();
+            out.println("rebuild " + id + " of " + started.get("projection") + " " + started.get("tables") + ": "
+                    + started.get("total") + " events");
+            while (true) {
+                Map<String, Object> state = rebuilds.state(id);
+                String status = (String) state.get("status");
+                if (!"running".equals(status)) {
+                    out.println("rebuild " + id + " " + status + ": " + state.get("done") + " events"
+                            + (state.get("error") == null ? "" : "; " + state.get("error")));
+                    return "completed".equals(status) ? 0 : 1;
+                }
+                out.println("rebuild " + id + ": " + state.get("done") + " / " + state.get("total") + " events");
+                Thread.sleep(2000);
+            }
+        } catch (Exception e) {
+            err.println("failed: " + e.getMessage());
+            return 1;
+        } finally {
+            try {
+                main.stop();
+            } catch (Exception ignored) {
+                // exiting anyway
+            }
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private static int reconcile(DefaultCamelContext context, Settings settings, String app, String since,

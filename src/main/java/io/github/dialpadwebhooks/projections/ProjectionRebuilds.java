@@ -160,11 +160,19 @@ public final class ProjectionRebuilds extends ServiceSupport {
             }
             LOG.info("Rebuild {} of {}: {} events to run through the routes into schema {}{}", id, projection.name(),
                     state.get("total"), schema, fresh ? "" : " (resumed at " + state.get("done") + ")");
-            // backfill and catch up, batch after batch, until a batch finds little left
+            // backfill and catch up, batch after batch, until a batch is not full: what is left (events processed
+            // during the last batch) is run under the swap's lock
             int found;
+            int batches = 0;
             do {
                 found = runBatch(id, projection, copies, NEXT);
-            } while (found >= batchSize / 4);
+                batches++;
+                if (Integer.bitCount(batches) == 1) {
+                    // the copies grow from nothing: fresh statistics after batch 1, 2, 4, 8 ... keep their plans
+                    // (index lookups, not scans) as they do for the served tables
+                    analyze(copies, projection);
+                }
+            } while (found >= batchSize);
             swap(id, projection, copies);
             LOG.info("Rebuild {} of {}: swapped in", id, projection.name());
         } catch (Exception e) {
@@ -276,6 +284,14 @@ public final class ProjectionRebuilds extends ServiceSupport {
         }
     }
 
+    private static void analyze(HikariDataSource copies, Projection projection) throws SQLException {
+        try (Connection c = copies.getConnection(); Statement st = c.createStatement()) {
+            for (String table : projection.tables()) {
+                st.execute("ANALYZE " + table);
+            }
+        }
+    }
+
     private void end(long id, String error) {
         try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(END)) {
             ps.setString(1, error);
@@ -286,7 +302,8 @@ public final class ProjectionRebuilds extends ServiceSupport {
         }
     }
 
-    private Map<String, Object> state(long id) throws SQLException {
+    /** The rebuild's row (projection_rebuilds). */
+    public Map<String, Object> state(long id) throws SQLException {
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT * FROM projection_rebuilds WHERE id = ?")) {
             ps.setLong(1, id);

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The benchmarks at full size: {@code mvn test -Pbench} (not part of {@code mvn test}). Sizes can be changed with
  * -Dbench.drain.events, -Dbench.drain.runs, -Dbench.latency.rate, -Dbench.latency.seconds, -Dbench.stats.rows,
- * -Dbench.query.calls, -Dbench.query.warmup-seconds, -Dbench.query.samples.
+ * -Dbench.query.calls, -Dbench.query.warmup-seconds, -Dbench.query.samples, -Dbench.rebuild.events,
+ * -Dbench.rebuild.rate, -Dbench.rebuild.baseline-seconds.
  */
 @Tag("benchmark")
 class BenchmarksTest {
@@ -28,6 +29,12 @@ class BenchmarksTest {
     void queries() throws Exception {
         QueryBenchmark.run(Integer.getInteger("bench.query.calls", 1_000_000),
                 Integer.getInteger("bench.query.warmup-seconds", 10), Integer.getInteger("bench.query.samples", 500));
+    }
+
+    @Test
+    void rebuild() throws Exception {
+        RebuildBenchmark.run(Integer.getInteger("bench.rebuild.events", 1_000_000),
+                Integer.getInteger("bench.rebuild.rate", 500), Integer.getInteger("bench.rebuild.baseline-seconds", 30));
     }
 
     @Test
