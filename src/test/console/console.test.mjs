@@ -10,6 +10,9 @@
 //   SECOND_EVENT_ID    one of the two other dead-lettered events (call.ring)
 //   AGENT_CALL_ID      a recorded call with its agent, contact, recording, recap and interaction (the samples)
 //   AGENT_ID           the agent of the agent-status sample; CONTACT_ID the contact of the contact-created sample
+//   DISCARD_EVENT_ID   a fourth dead-lettered event (call.started), discarded with DISCARD_REASON
+//   PAUSE_REASON       the reason typed when pausing processing
+//   SMS_ID, SMS_FROM   the SMS of the sms-inbound sample: its id and its sender's number
 //   SCREENSHOT_DIR     where the screenshots go (the README's picture is one of them)
 //   CHROMIUM           the browser (default /usr/bin/chromium)
 import {chromium} from 'playwright-core';
@@ -26,8 +29,18 @@ const secondEventId = required('SECOND_EVENT_ID');
 const agentCallId = required('AGENT_CALL_ID');
 const agentId = required('AGENT_ID');
 const contactId = required('CONTACT_ID');
+const discardEventId = required('DISCARD_EVENT_ID');
+const discardReason = required('DISCARD_REASON');
+const pauseReason = required('PAUSE_REASON');
+const smsId = required('SMS_ID');
+const smsFrom = required('SMS_FROM');
 const screenshots = process.env.SCREENSHOT_DIR || 'screenshots';
 const TIMEOUT = 20_000;
+
+/** A RegExp matching this text literally. */
+function literally(text) {
+  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+}
 
 function required(name) {
   const value = process.env[name];
@@ -114,6 +127,45 @@ try {
     assert.equal(await page.locator('#by-app tbody tr').count() >= 1, true);
   });
 
+  await step('the pause switch pauses processing with a reason, and resumes it after a confirmation', async () => {
+    const toggle = page.locator('#processing-switch');
+    await page.locator('#processing-switch[aria-checked="true"]:not([disabled])').waitFor();
+    assert.match(await page.locator('#processing-state').textContent(), /running/);
+    await toggle.click();
+    await page.locator('#reason-dialog').waitFor({state: 'visible'});
+    assert.match(await page.locator('#reason-title').textContent(), /Pause processing/);
+    // the reason is required: the button does nothing without one
+    await page.click('#reason-ok');
+    assert.equal(await page.locator('#reason-dialog').isVisible(), true, 'still asking for a reason');
+    await page.fill('#reason-input', pauseReason);
+    await page.click('#reason-ok');
+    await page.locator('#reason-dialog').waitFor({state: 'hidden'});
+    await page.locator('#processing-switch[aria-checked="false"]').waitFor();
+    await page.locator('#processing-state', {hasText: pauseReason}).waitFor();
+    assert.match(await page.locator('#processing-state').textContent(), /paused.*by console session [0-9a-f]+/s);
+    assert.match(await page.locator('#health').textContent(), /paused/);
+    const paused = await page.evaluate(async () => (await (await fetch('/stats')).json()).processing);
+    assert.equal(paused.paused, true);
+    assert.equal(paused.reason, pauseReason);
+    // resuming asks for a confirmation: cancelling changes nothing
+    await toggle.click();
+    await page.locator('#confirm-dialog').waitFor({state: 'visible'});
+    assert.match(await page.locator('#confirm-title').textContent(), /Resume processing/);
+    await page.click('#confirm-cancel');
+    await page.locator('#confirm-dialog').waitFor({state: 'hidden'});
+    await page.click('#refresh');
+    assert.equal(await toggle.getAttribute('aria-checked'), 'false');
+    await toggle.click();
+    await page.locator('#confirm-dialog').waitFor({state: 'visible'});
+    await page.click('#confirm-ok');
+    await page.locator('#processing-switch[aria-checked="true"]').waitFor();
+    await page.locator('#processing-state', {hasText: 'running'}).waitFor();
+    const running = await page.evaluate(async () => (await (await fetch('/stats')).json()).processing);
+    assert.equal(running.paused, false);
+    await page.locator('#banner.success', {hasText: 'Processing resumed'}).click();
+    await page.locator('#banner').waitFor({state: 'hidden'});
+  });
+
   const poisonRow = page.locator(`#dl-table tbody tr[data-event="${poisonEventId}"]`);
 
   await step('the poisoned event is in the dead-letter table, with its error', async () => {
@@ -157,6 +209,47 @@ try {
     await page.screenshot({path: path.join(screenshots, 'operator-console-dead-letter.png')});
     await page.click('#dl-detail-close');
     await detail.waitFor({state: 'hidden'});
+  });
+
+  await step('discard a dead letter: a reason is asked, the letter is resolved and shows its reason', async () => {
+    const row = page.locator(`#dl-table tbody tr[data-event="${discardEventId}"]`);
+    await row.locator('td.mono').click();
+    await page.locator('#dl-detail').waitFor({state: 'visible'});
+    await page.click('#dl-detail-discard');
+    await page.locator('#reason-dialog').waitFor({state: 'visible'});
+    assert.match(await page.locator('#reason-title').textContent(), /Discard this dead letter/);
+    assert.match(await page.locator('#reason-text').textContent(), literally(discardEventId));
+    // cancelling changes nothing
+    await page.click('#reason-cancel');
+    await page.locator('#reason-dialog').waitFor({state: 'hidden'});
+    await page.click('#refresh');
+    await row.waitFor();
+    await row.locator('td.mono').click();
+    await page.click('#dl-detail-discard');
+    await page.locator('#reason-dialog').waitFor({state: 'visible'});
+    await page.click('#reason-ok');
+    assert.equal(await page.locator('#reason-dialog').isVisible(), true, 'a reason is required');
+    await page.fill('#reason-input', discardReason);
+    await page.click('#reason-ok');
+    await page.locator('#banner.success', {hasText: 'Discarded'}).waitFor();
+    await row.waitFor({state: 'detached'});
+    // among the resolved dead letters, with its reason (as text: the <b> in it is not markup)
+    await page.selectOption('#dl-state', 'true');
+    await page.click('#dl-filter button[type="submit"]');
+    await row.waitFor();
+    assert.match(await row.textContent(), literally(discardReason));
+    assert.equal(await row.locator('b').count(), 0);
+    await row.locator('td.mono').click();
+    await page.locator('#dl-detail').waitFor({state: 'visible'});
+    assert.match(await page.locator('#dl-detail-fields').textContent(), literally('Discard reason' + discardReason));
+    assert.equal(await page.locator('#dl-detail-discard').isVisible(), false);
+    assert.equal(await page.locator('#dl-detail-replay').isVisible(), false);
+    await page.click('#dl-detail-close');
+    await page.click('#dl-clear');
+    await poisonRow.waitFor();
+    await row.waitFor({state: 'detached'});
+    await page.click('#banner');
+    await page.locator('#banner').waitFor({state: 'hidden'});
   });
 
   await step('the chart draws throughput and lag; screenshot of the console', async () => {
@@ -265,7 +358,7 @@ try {
     await leg.waitFor();
     assert.equal(await page.locator('#call-legs tbody tr').count(), 1);
     assert.match(await leg.textContent(), /Agent Example/);
-    await page.screenshot({path: path.join(screenshots, 'operator-console-call.png'), fullPage: true});
+    await page.locator('#calls').screenshot({path: path.join(screenshots, 'operator-console-call.png')});
     // a leg opens on Enter, with its app_id
     await leg.focus();
     const [opened] = await Promise.all([
@@ -304,6 +397,106 @@ try {
     assert.equal(await page.locator('#agent-detail-name').textContent(), 'Agent Example');
     assert.equal(await page.locator('#agent-history tbody tr').count(), 1);
     assert.match(await page.locator('#agent-history tbody tr').textContent(), /wrapup.*after call work.*open/);
+  });
+
+  await step('the events explorer finds an event by its Dialpad id and shows its payload and history', async () => {
+    // by a phone number in the payload
+    await page.fill('#ev-phone', '+15550009999');
+    await page.click('#ev-filter button[type="submit"]');
+    const row = page.locator(`#ev-table tbody tr[data-event="${poisonEventId}"]`);
+    await row.waitFor();
+    // by its Dialpad id: one row, opened at once
+    await page.fill('#ev-phone', '');
+    await page.fill('#ev-dialpad-id', poisonEventId);
+    await Promise.all([page.waitForResponse((r) => r.url().includes('/events/') && !r.url().includes('reprocess')),
+      page.click('#ev-filter button[type="submit"]')]);
+    await page.locator('#ev-detail-id', {hasText: poisonEventId}).waitFor();
+    assert.equal(await page.locator('#ev-table tbody tr').count(), 1);
+    assert.match(await row.textContent(), /call\.ended.*processed/s);
+    const payload = await page.locator('#ev-detail-payload').textContent();
+    assert.ok(payload.includes('<script>window.__pwned = 1</script>'), 'script shown as text: ' + payload);
+    assert.ok(payload.includes(poisonCallId), 'the int64 call id is shown exactly');
+    assert.equal(await page.locator('#ev-detail script, #ev-detail img').count(), 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.match(await page.locator('#ev-detail-fields').textContent(), /Outcomeprocessed/);
+    // its history: the dead letter it had, replayed from this console
+    const letters = page.locator('#ev-dead-letters tbody tr');
+    assert.equal(await letters.count(), 1);
+    assert.match(await letters.textContent(), /poison call refused by the test trigger.*replayed/s);
+  });
+
+  await step('reprocess of the filter: the dry-run count first, then the job runs to completion', async () => {
+    // cancelled after the count: no job
+    await page.click('#ev-reprocess');
+    await page.locator('#confirm-dialog').waitFor({state: 'visible'});
+    assert.equal(await page.locator('#confirm-title').textContent(), 'Reprocess 1 event?');
+    assert.match(await page.locator('#confirm-text').textContent(), literally('Dialpad event ' + poisonEventId));
+    await page.click('#confirm-cancel');
+    await page.locator('#confirm-dialog').waitFor({state: 'hidden'});
+    const jobs = await page.evaluate(async () => (await (await fetch('/events/reprocess')).json()).items);
+    assert.deepEqual(jobs, [], 'a dry run starts no job');
+    // confirmed: the job, and its progress until it completes
+    await page.click('#ev-reprocess');
+    await page.locator('#confirm-dialog').waitFor({state: 'visible'});
+    await page.click('#confirm-ok');
+    await page.locator('#banner.success', {hasText: /Reprocess job \d+ started: 1 event/}).waitFor();
+    await page.locator('#jobs-box').waitFor({state: 'visible'});
+    const job = page.locator('#jobs-table tbody tr[data-status="completed"]');
+    await job.waitFor();
+    assert.equal(await page.locator('#jobs-table tbody tr').count(), 1);
+    assert.match(await job.textContent(), /1 \/ 1.*completed.*console session/s);
+    assert.match(await job.textContent(), literally('dialpad_event_id=' + poisonEventId));
+    await page.locator('#events').screenshot({path: path.join(screenshots, 'operator-console-events.png')});
+  });
+
+  await step('the SMS section lists the message and finds it by number', async () => {
+    const row = page.locator(`#sms-table tbody tr[data-message-id="${smsId}"]`);
+    await row.waitFor();
+    const text = await row.textContent();
+    for (const shown of [smsFrom, 'This is a test SMS', 'inbound', smsId]) {
+      assert.ok(text.includes(shown), 'SMS row shows ' + shown + ': ' + text);
+    }
+    await page.fill('#sms-q', 'nomatch');
+    await page.click('#sms-search button[type="submit"]');
+    await page.locator('#sms-table td.empty').waitFor();
+    await page.fill('#sms-q', smsFrom);
+    await page.click('#sms-search button[type="submit"]');
+    await row.waitFor();
+    assert.match(await page.locator('#sms-count').textContent(), /^1 found/);
+  });
+
+  await step('the Projections section rebuilds a projection after a confirmation and shows its progress', async () => {
+    const row = page.locator('#proj-table tbody tr[data-projection="change_log"]');
+    await row.waitFor();
+    assert.equal(await page.locator('#proj-table tbody tr').count(), 5);
+    await row.locator('button.rebuild').click();
+    await page.locator('#confirm-dialog').waitFor({state: 'visible'});
+    assert.match(await page.locator('#confirm-title').textContent(), /Rebuild change_log/);
+    await page.click('#confirm-ok');
+    await page.locator('#banner.success', {hasText: /Rebuild \d+ of change_log started/}).waitFor();
+    await page.locator('#proj-table tbody tr[data-projection="change_log"][data-status="completed"]')
+      .waitFor({timeout: 60_000});
+    const past = page.locator('#rebuilds-table tbody tr[data-status="completed"]');
+    await past.waitFor();
+    assert.match(await past.textContent(), /change_log.*completed/s);
+    await page.locator('#projections').screenshot({path: path.join(screenshots, 'operator-console-projections.png')});
+  });
+
+  await step('the audit log lists the operator actions, newest first', async () => {
+    const actions = ['pause-processing', 'resume-processing', 'discard-dead-letter', 'replay-dead-letter',
+      'replay-dead-letters', 'reprocess-events', 'rebuild-projection'];
+    await page.locator('#audit-table tbody tr[data-action="rebuild-projection"]').waitFor();
+    const shown = await page.locator('#audit-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.action));
+    for (const action of actions) assert.ok(shown.includes(action), action + ' in ' + shown);
+    assert.equal(shown[0], 'rebuild-projection', 'newest first');
+    assert.ok(shown.indexOf('resume-processing') < shown.indexOf('pause-processing'), 'newest first');
+    const discard = page.locator('#audit-table tbody tr[data-action="discard-dead-letter"]');
+    assert.match(await discard.textContent(), literally(discardReason));
+    assert.match(await discard.textContent(), /console session/);
+    const pause = page.locator('#audit-table tbody tr[data-action="pause-processing"]');
+    assert.match(await pause.textContent(), literally('reason=' + pauseReason));
+    assert.match(await pause.textContent(), /paused=true/);
+    await page.locator('#audit').screenshot({path: path.join(screenshots, 'operator-console-audit.png')});
   });
 
   await step('signing out ends the session', async () => {

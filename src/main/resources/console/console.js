@@ -1,17 +1,33 @@
 // The operator console: plain JavaScript, no framework, no build step. Everything it shows comes from the admin
-// API (/stats, /stats/history, /dead-letters, /calls, /contacts, /agents) and is written into the page as text
-// (textContent), never as HTML: a payload holding <script> is shown, not run. The service's Content-Security-Policy
-// forbids inline script as a second line of defence.
+// API (/stats, /stats/history, /dead-letters, /events, /calls, /messages, /contacts, /agents, /projections/rebuilds,
+// /audit-log) and is written into the page as text (textContent), never as HTML: a payload holding <script> is
+// shown, not run. The service's Content-Security-Policy forbids inline script as a second line of defence.
+// Operator controls (pause, discard, reprocess, rebuild) are POSTs with the session's CSRF token, each behind a
+// confirmation; the service writes every one of them to the audit log.
 'use strict';
 
 const REFRESH_MS = 5000;
 const PAGE_SIZE = 25;
+const EVENTS_PAGE = 25;
+const AUDIT_PAGE = 50;
+const WATCH_MS = 1000;
+/** The projections a rebuild knows (ProjectionRebuilds.PROJECTIONS): the tables of each are rebuilt together. */
+const PROJECTIONS = [
+  {name: 'calls', tables: ['calls', 'call_recordings', 'call_insights', 'call_interactions'], events: 'call.*'},
+  {name: 'messages', tables: ['messages'], events: 'sms.*'},
+  {name: 'contacts', tables: ['contacts'], events: 'contact.*'},
+  {name: 'agents', tables: ['agents', 'agent_status_history'], events: 'agent.status'},
+  {name: 'change_log', tables: ['change_log'], events: 'change_log'},
+];
 
 const state = {
   csrf: null,
   auth: 'open',
   stats: null,
   deadLetters: {offset: 0, total: 0, items: [], selected: new Set()},
+  events: {filter: null, items: [], more: false},
+  audit: {items: [], more: false, expanded: false},
+  watching: {jobs: null, rebuilds: null},
   refreshing: false,
 };
 
@@ -60,7 +76,7 @@ function time(iso) {
 }
 
 function timeCell(iso) {
-  return el('td', {title: iso || ''}, time(iso));
+  return el('td', {title: iso || '', className: 'time'}, time(iso));
 }
 
 /** Milliseconds from the API -> "55.0 s", "2 min 5 s". */
@@ -198,6 +214,45 @@ function confirmAction(title, text, action) {
   });
 }
 
+/**
+ * A reason in a modal dialog, which is also the confirmation: resolves the reason typed when the person clicks the
+ * action button, null when cancelled. required: the button does nothing until a reason is typed.
+ */
+function askReason(title, text, action, required) {
+  const dialog = $('reason-dialog');
+  const input = $('reason-input');
+  $('reason-title').textContent = title;
+  $('reason-text').textContent = text;
+  $('reason-ok').textContent = action;
+  input.value = '';
+  input.setCustomValidity('');
+  input.placeholder = required ? 'required: why?' : 'optional';
+  dialog.dataset.required = required ? 'true' : 'false';
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok' ? input.value.trim() : null),
+      {once: true});
+    dialog.returnValue = '';
+    dialog.showModal();
+    input.focus();
+  });
+}
+
+/** A JSON object (a filter, an answer's counts) as "key=value, …" text. */
+function compact(value) {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'object') return String(value);
+  return Object.entries(value).map(([k, v]) => k + '=' + (v !== null && typeof v === 'object'
+    ? JSON.stringify(v) : String(v))).join(', ');
+}
+
+/** "done / total" with a <progress> bar. */
+function progress(done, total) {
+  const max = Math.max(Number(total) || 0, 1);
+  return el('span', {className: 'progress'},
+    el('progress', {max, value: Math.min(Number(done) || 0, max)}),
+    ' ', number(done) + ' / ' + number(total));
+}
+
 // ---- overview ------------------------------------------------------------------------------------------------
 
 async function refreshOverview() {
@@ -212,17 +267,78 @@ async function refreshOverview() {
     node.dataset.value = String(values[key]);
   }
   const health = $('health');
+  const paused = !!(stats.processing && stats.processing.paused);
   const lagging = Number(stats.lag_seconds) > 60;
   const failing = Number(stats.dead_letters_open) > 0;
-  health.textContent = lagging ? 'lagging' : failing ? 'dead letters open' : 'healthy';
-  health.className = 'pill ' + (lagging ? 'bad' : failing ? 'warn' : 'ok');
+  health.textContent = paused ? 'processing paused' : lagging ? 'lagging' : failing ? 'dead letters open' : 'healthy';
+  health.className = 'pill ' + (lagging ? 'bad' : paused || failing ? 'warn' : 'ok');
   health.title = stats.processor_enabled === false ? 'this instance does not process events' : '';
+  processingSwitch(stats);
   breakdown($('by-type'), stats.event_types);
   breakdown($('by-app'), stats.apps);
-  filterOptions($('dl-type'), Object.keys(stats.event_types || {}));
-  filterOptions($('dl-app'), Object.keys(stats.apps || {}));
+  for (const prefix of ['dl', 'ev']) {
+    filterOptions($(prefix + '-type'), Object.keys(stats.event_types || {}));
+    filterOptions($(prefix + '-app'), Object.keys(stats.apps || {}));
+  }
+  if (Number(stats.reprocess_jobs_running) > 0) watchJobs();
+  if ((stats.rebuilds_running || []).length > 0) watchRebuilds();
   chart(history);
   $('updated').textContent = 'updated ' + time(new Date().toISOString());
+}
+
+/** The pause switch: on = processing runs; who changed it last, when and why. */
+function processingSwitch(stats) {
+  const p = stats.processing || {};
+  const paused = !!p.paused;
+  const toggle = $('processing-switch');
+  toggle.disabled = false;
+  toggle.setAttribute('aria-checked', paused ? 'false' : 'true');
+  toggle.classList.toggle('off', paused);
+  toggle.title = paused ? 'Resume processing (asks for confirmation)' : 'Pause processing (asks for a reason)';
+  $('processing-switch-label').textContent = paused ? 'Paused' : 'Processing';
+  const who = [p.changed_by ? 'by ' + p.changed_by : null, p.changed_at ? 'at ' + time(p.changed_at) : null]
+    .filter(Boolean).join(' ');
+  const node = $('processing-state');
+  node.className = paused ? 'paused' : 'running';
+  node.replaceChildren(...[
+    el('strong', {}, paused ? 'paused' : 'running'),
+    paused ? ': no instance claims events; webhooks are still stored' : null,
+    who ? el('span', {className: 'muted'}, ' · ' + (paused ? 'paused ' : 'last changed ') + who) : null,
+    p.reason ? el('span', {className: 'reason'}, ' · “', p.reason, '”') : null].filter(Boolean));
+  node.dataset.paused = String(paused);
+  const work = [];
+  if (Number(stats.reprocess_jobs_running) > 0) {
+    work.push(stats.reprocess_jobs_running + ' reprocess job'
+      + (Number(stats.reprocess_jobs_running) === 1 ? '' : 's') + ' running');
+  }
+  for (const r of stats.rebuilds_running || []) {
+    work.push('rebuilding ' + r.projection + ' ' + number(r.done) + ' / ' + number(r.total));
+  }
+  $('processing-work').textContent = work.join(' · ');
+}
+
+async function toggleProcessing() {
+  const paused = !!(state.stats && state.stats.processing && state.stats.processing.paused);
+  try {
+    if (!paused) {
+      const reason = await askReason('Pause processing?', 'Every instance stops claiming events at its next poll. '
+        + 'Webhooks are still accepted and stored; they are processed once processing is resumed.',
+      'Pause processing', true);
+      if (reason === null) return;
+      await api('POST', '/processing/pause' + query({reason}));
+      banner('Processing paused on every instance.', 'success');
+    } else {
+      const ok = await confirmAction('Resume processing?', 'Every instance claims events again at its next poll, '
+        + 'starting with those stored while processing was paused.', 'Resume processing');
+      if (!ok) return;
+      await api('POST', '/processing/resume');
+      banner('Processing resumed.', 'success');
+    }
+  } catch (e) {
+    banner((paused ? 'Resume' : 'Pause') + ' failed: ' + e.message, 'error');
+  }
+  await refreshAll();
+  await loadAudit();
 }
 
 function breakdown(table, groups) {
@@ -359,9 +475,12 @@ function renderDeadLetters() {
     el('td', {className: 'error-cell', title: d.error_message || ''},
       el('strong', {}, d.error_class || ''), ' ', d.error_message || ''),
     el('td', {className: 'num'}, d.attempts),
-    el('td', {}, d.replayed_at
-      ? el('span', {className: 'muted', title: d.replayed_at}, 'replayed ' + time(d.replayed_at))
-      : el('button', {type: 'button', className: 'replay-one', onclick: () => replayOne(d)}, 'Replay')))));
+    el('td', {}, d.discarded_at
+      ? el('span', {className: 'muted', title: d.discarded_at}, 'discarded ' + time(d.discarded_at),
+        el('div', {className: 'small reason'}, d.discard_reason || ''))
+      : d.replayed_at
+        ? el('span', {className: 'muted', title: d.replayed_at}, 'replayed ' + time(d.replayed_at))
+        : el('button', {type: 'button', className: 'replay-one', onclick: () => replayOne(d)}, 'Replay')))));
   }
   const from = dl.total === 0 ? 0 : dl.offset + 1;
   $('dl-count').textContent = number(dl.total) + ' matching';
@@ -387,9 +506,14 @@ async function showDeadLetter(id) {
     const d = await api('GET', '/dead-letters/' + encodeURIComponent(id));
     $('dl-detail-event').textContent = d.dialpad_event_id;
     const fields = [['Dead letter id', d.id], ['Event id', d.event_id], ['App', d.app_id], ['Type', d.event_type],
-      ['Attempts', d.attempts], ['Failed at', time(d.failed_at)],
-      ['Replayed at', d.replayed_at ? time(d.replayed_at) : 'not replayed']];
-    $('dl-detail-fields').replaceChildren(...fields.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+      ['Attempts', d.attempts], ['Failed at', time(d.failed_at)]];
+    if (d.discarded_at) {
+      fields.push(['Discarded at', time(d.discarded_at)], ['Discard reason', d.discard_reason || '—']);
+    } else {
+      fields.push(['Replayed at', d.replayed_at ? time(d.replayed_at) : 'not replayed']);
+    }
+    $('dl-detail-fields').replaceChildren(...fields.flatMap(([k, v]) => [el('dt', {}, k),
+      el('dd', {className: k === 'Discard reason' ? 'reason' : ''}, v)]));
     $('dl-detail-error').textContent = [d.error_class, d.error_message].filter(Boolean).join('\n');
     $('dl-detail-payload').textContent = d.payload_text || JSON.stringify(d.payload, null, 2);
     const replay = $('dl-detail-replay');
@@ -397,6 +521,12 @@ async function showDeadLetter(id) {
     replay.onclick = async () => {
       $('dl-detail').close();
       await replayOne(d);
+    };
+    const discard = $('dl-detail-discard');
+    discard.hidden = !!d.replayed_at;
+    discard.onclick = async () => {
+      $('dl-detail').close();
+      await discardOne(d);
     };
     $('dl-detail').showModal();
   } catch (e) {
@@ -417,6 +547,23 @@ async function replayOne(d) {
     banner('Replay failed: ' + e.message, 'error');
   }
   await refreshAll();
+}
+
+async function discardOne(d) {
+  const reason = await askReason('Discard this dead letter?',
+    'The ' + d.event_type + ' event ' + d.dialpad_event_id + ' (app ' + d.app_id + ') is not run again: it stays '
+    + 'dead-lettered, and this dead letter is resolved (no longer open) with your reason. A later replay of it does '
+    + 'nothing.', 'Discard', true);
+  if (reason === null) return;
+  try {
+    const result = await api('POST', '/dead-letters/' + encodeURIComponent(d.id) + '/discard' + query({reason}));
+    banner(result.discarded ? 'Discarded: ' + d.dialpad_event_id + ' (' + reason + ').'
+      : 'Nothing to do: this dead letter was already resolved.', result.discarded ? 'success' : 'info');
+  } catch (e) {
+    banner('Discard failed: ' + e.message, 'error');
+  }
+  await refreshAll();
+  await loadAudit();
 }
 
 async function replaySelected() {
@@ -457,6 +604,182 @@ async function replayMatching() {
     banner('Replay failed: ' + e.message, 'error');
   }
   await refreshAll();
+}
+
+// ---- events explorer -----------------------------------------------------------------------------------------
+
+function eventFilter() {
+  const iso = (value) => (value ? new Date(value).toISOString() : '');
+  return {
+    event_type: $('ev-type').value,
+    app_id: $('ev-app').value,
+    from: iso($('ev-from').value),
+    to: iso($('ev-to').value),
+    outcome: $('ev-outcome').value,
+    dialpad_event_id: $('ev-dialpad-id').value.trim(),
+    phone: $('ev-phone').value.trim(),
+  };
+}
+
+/** The first page of the events matching the form (more: the next page, older). */
+async function searchEvents(more) {
+  const ev = state.events;
+  if (!more) ev.filter = eventFilter();
+  const last = more ? ev.items[ev.items.length - 1] : null;
+  try {
+    const page = await api('GET', '/events' + query({...ev.filter, limit: EVENTS_PAGE,
+      before: last ? last.received_at : '', before_id: last ? last.id : ''}));
+    ev.items = more ? ev.items.concat(page.items) : page.items;
+    ev.more = page.items.length === EVENTS_PAGE;
+    renderEvents();
+    if (!more && page.items.length === 1 && ev.filter.dialpad_event_id) await showEvent(page.items[0].id);
+  } catch (e) {
+    banner('Event search failed: ' + e.message, 'error');
+  }
+}
+
+function outcomeText(e) {
+  return e.outcome || (e.last_error ? 'retrying' : e.claimed_by && !e.processed_at ? 'in flight' : 'unprocessed');
+}
+
+function renderEvents() {
+  const ev = state.events;
+  fillTable($('ev-table'), ev.items.map((e) => el('tr', {
+    dataset: {id: e.id, event: e.dialpad_event_id}, tabindex: 0, title: 'open (Enter)',
+    onclick: () => showEvent(e.id),
+    onkeydown: (event) => {
+      if (event.key === 'Enter') showEvent(e.id);
+    }},
+  timeCell(e.received_at),
+  el('td', {}, e.event_type),
+  el('td', {}, e.app_id),
+  el('td', {className: 'mono'}, e.dialpad_event_id),
+  el('td', {className: e.outcome === 'dead_lettered' ? 'bad' : ''}, outcomeText(e),
+    Number(e.priority) > 0 && !e.processed_at ? el('div', {className: 'muted small'}, 'reprocess (after live events)')
+      : null),
+  el('td', {className: 'num'}, e.attempts),
+  timeCell(e.processed_at),
+  el('td', {className: 'error-cell', title: e.last_error || ''}, e.last_error || ''))), 8,
+  'No stored event matches this filter.');
+  $('ev-count').textContent = ev.items.length + (ev.more ? '+' : '') + ' shown, newest first';
+  $('ev-more').disabled = !ev.more;
+}
+
+async function showEvent(id) {
+  let e;
+  try {
+    e = await api('GET', '/events/' + encodeURIComponent(id));
+  } catch (error) {
+    banner('Could not load the event: ' + error.message, 'error');
+    return;
+  }
+  for (const row of $('ev-table').tBodies[0].rows) row.classList.toggle('current', row.dataset.id === e.id);
+  $('ev-detail').hidden = false;
+  $('ev-detail').dataset.id = e.id;
+  $('ev-detail-id').textContent = e.dialpad_event_id;
+  $('ev-detail-fields').replaceChildren(...pairs([['Event id', e.id], ['App', e.app_id], ['Type', e.event_type],
+    ['Received', time(e.received_at)], ['Outcome', outcomeText(e)], ['Processed', time(e.processed_at)],
+    ['Attempts', e.attempts], ['Last error', e.last_error], ['Claimed by', e.claimed_by],
+    ['Claimed at', time(e.claimed_at)], ['Available at', time(e.available_at)],
+    ['Priority', Number(e.priority) > 0 ? e.priority + ' (reprocess: after live events)' : e.priority]]));
+  fillTable($('ev-dead-letters'), (e.dead_letters || []).map((d) => el('tr', {dataset: {id: d.id}},
+    timeCell(d.failed_at),
+    el('td', {className: 'error-cell', title: d.error_message || ''}, el('strong', {}, d.error_class || ''), ' ',
+      d.error_message || ''),
+    el('td', {className: 'num'}, d.attempts),
+    el('td', {}, d.discarded_at
+      ? el('span', {}, 'discarded ' + time(d.discarded_at), el('div', {className: 'small reason'}, d.discard_reason))
+      : d.replayed_at ? 'replayed ' + time(d.replayed_at) : el('span', {className: 'bad'}, 'open')))), 4,
+  'None: this event never exhausted its attempts.');
+  $('ev-detail-payload').textContent = e.payload_text || JSON.stringify(e.payload, null, 2);
+  const again = $('ev-detail-reprocess');
+  again.disabled = !e.processed_at;
+  again.title = e.processed_at ? 'Run this event through the current routes again' : 'not finished yet';
+  again.onclick = () => reprocess({app_id: e.app_id, dialpad_event_id: e.dialpad_event_id},
+    'the event ' + e.dialpad_event_id + ' (app ' + e.app_id + ')');
+}
+
+/** Reprocess the finished events matching the explorer's filter (what was last searched). */
+async function reprocessMatching() {
+  const f = state.events.filter || eventFilter();
+  if (f.phone) {
+    banner('A reprocess cannot filter by phone number: clear that field (the other filters can be used).', 'error');
+    return;
+  }
+  if (f.outcome === 'unprocessed') {
+    banner('Unprocessed events are still waiting for processing: only finished events can be reprocessed.', 'error');
+    return;
+  }
+  const filter = {event_type: f.event_type, app_id: f.app_id, from: f.from, to: f.to, outcome: f.outcome,
+    dialpad_event_id: f.dialpad_event_id};
+  const described = [['type', filter.event_type], ['app', filter.app_id], ['received from', filter.from],
+    ['to', filter.to], ['outcome', filter.outcome], ['Dialpad event', filter.dialpad_event_id]]
+    .filter(([, v]) => v).map(([k, v]) => k + ' ' + v).join(', ');
+  await reprocess(filter, described ? 'the finished events matching ' + described : 'every finished event');
+}
+
+/** Dry run first (how many match), then a confirmation naming that number, then the job and its progress. */
+async function reprocess(filter, described) {
+  const params = {...filter};
+  if (!Object.values(params).some((v) => v)) params.all = 'true';
+  let count;
+  try {
+    count = await api('POST', '/events/reprocess' + query({...params, dry_run: 'true'}));
+  } catch (e) {
+    banner('Reprocess failed: ' + e.message, 'error');
+    return;
+  }
+  const n = Number(count.matching);
+  if (n === 0) {
+    banner('Nothing to reprocess: no finished event matches ' + described + '.', 'info');
+    return;
+  }
+  const ok = await confirmAction('Reprocess ' + number(n) + ' event' + (n === 1 ? '' : 's') + '?',
+    number(n) + ' stored event' + (n === 1 ? '' : 's') + ' (' + described + ') go back to the queue in batches and '
+    + 'run through the current routes again, after live events. Projections are merges: running an event again is '
+    + 'safe.', 'Reprocess ' + number(n));
+  if (!ok) return;
+  try {
+    const job = await api('POST', '/events/reprocess' + query(params));
+    banner('Reprocess job ' + job.job_id + ' started: ' + number(job.matching) + ' event'
+      + (Number(job.matching) === 1 ? '' : 's') + ' to queue again.', 'success');
+  } catch (e) {
+    banner('Reprocess failed: ' + e.message, 'error');
+    return;
+  }
+  watchJobs();
+  await loadAudit();
+}
+
+async function loadJobs() {
+  const result = await api('GET', '/events/reprocess');
+  const jobs = result.items || [];
+  $('jobs-box').hidden = jobs.length === 0;
+  fillTable($('jobs-table'), jobs.slice(0, 10).map((j) => el('tr', {dataset: {job: j.id, status: j.status}},
+    el('td', {className: 'num'}, j.id),
+    el('td', {className: 'mono small'}, compact(j.filter)),
+    el('td', {}, progress(j.requeued, j.total)),
+    el('td', {}, el('span', {className: 'status job-' + j.status}, j.status)),
+    el('td', {className: 'small'}, j.created_by || ''),
+    timeCell(j.created_at),
+    timeCell(j.finished_at))), 7, 'No reprocess job yet.');
+  return jobs.some((j) => j.status === 'running');
+}
+
+/** Polls GET /events/reprocess every second while a job runs (and once more when it ends). */
+function watchJobs() {
+  if (state.watching.jobs) return;
+  const tick = async () => {
+    let running = false;
+    try {
+      running = await loadJobs();
+    } catch (e) {
+      running = true;
+    }
+    state.watching.jobs = running ? setTimeout(tick, WATCH_MS) : null;
+    if (!running) loadAudit().catch(() => {});
+  };
+  state.watching.jobs = setTimeout(tick, 0);
 }
 
 // ---- calls ---------------------------------------------------------------------------------------------------
@@ -670,6 +993,127 @@ function showAgentHistory(row, agent, history) {
     el('td', {}, h.availability_status || ''))), 4, 'No status change recorded.');
 }
 
+// ---- SMS -----------------------------------------------------------------------------------------------------
+
+async function searchMessages() {
+  const q = $('sms-q').value.trim();
+  try {
+    const result = await api('GET', '/messages' + query({q, limit: 25}));
+    $('sms-count').textContent = q ? result.items.length + ' found' : 'newest ' + result.items.length;
+    fillTable($('sms-table'), result.items.map((m) => el('tr', {dataset: {messageId: m.dialpad_message_id}},
+      timeCell(m.sent_at || m.created_at),
+      el('td', {}, m.direction || ''),
+      el('td', {className: 'mono'}, m.from_number || ''),
+      el('td', {className: 'mono'}, (m.to_number || []).join(', ')),
+      el('td', {className: 'message-text'}, m.text || (m.mms ? '(MMS)' : ''),
+        m.mms_url ? el('div', {className: 'small'}, link(m.mms_url)) : null),
+      el('td', {}, m.status || '—',
+        m.delivery_result ? el('div', {className: 'muted small'}, m.delivery_result) : null),
+      el('td', {className: 'mono'}, m.dialpad_message_id),
+      el('td', {}, m.app_id))), 8, q ? 'No SMS with this id or number.' : 'No SMS yet.');
+  } catch (e) {
+    banner('SMS search failed: ' + e.message, 'error');
+  }
+}
+
+// ---- projections ---------------------------------------------------------------------------------------------
+
+function rebuildProgress(r) {
+  if (!r) return '—';
+  const parts = [progress(r.done, r.total)];
+  if (r.status === 'running') {
+    parts.push(' · ' + (r.events_per_second !== null && r.events_per_second !== undefined
+      ? Number(r.events_per_second).toLocaleString('en-US') + ' events/s' : '… events/s'));
+    parts.push(' · ETA ' + (r.eta_seconds !== null && r.eta_seconds !== undefined ? seconds(r.eta_seconds) : '…'));
+  }
+  return el('span', {}, parts);
+}
+
+async function loadRebuilds() {
+  const result = await api('GET', '/projections/rebuilds');
+  const rebuilds = result.items || [];
+  const latest = (name) => rebuilds.find((r) => r.projection === name);
+  fillTable($('proj-table'), PROJECTIONS.map((p) => {
+    const r = latest(p.name);
+    const running = r && r.status === 'running';
+    return el('tr', {dataset: {projection: p.name, status: r ? r.status : 'none'}},
+      el('td', {}, el('strong', {}, p.name), el('div', {className: 'muted small'}, 'events ' + p.events)),
+      el('td', {className: 'mono small'}, p.tables.join(', ')),
+      el('td', {}, r ? el('span', {}, el('span', {className: 'status job-' + r.status}, r.status), ' ',
+        time(r.swapped_at || r.started_at)) : el('span', {className: 'muted'}, 'never')),
+      el('td', {className: 'rebuild-progress'}, running ? rebuildProgress(r) : r ? number(r.done) + ' events' : ''),
+      el('td', {}, el('button', {type: 'button', className: 'danger rebuild', disabled: running,
+        onclick: () => rebuild(p)}, running ? 'Rebuilding…' : 'Rebuild…')));
+  }), 5, '');
+  fillTable($('rebuilds-table'), rebuilds.map((r) => el('tr', {dataset: {rebuild: r.id, status: r.status}},
+    el('td', {className: 'num'}, r.id),
+    el('td', {}, r.projection),
+    el('td', {}, el('span', {className: 'status job-' + r.status}, r.status)),
+    el('td', {}, rebuildProgress(r)),
+    el('td', {className: 'num'}, r.events_per_second === null ? '–' : Number(r.events_per_second)
+      .toLocaleString('en-US')),
+    el('td', {className: 'small'}, r.requested_by || ''),
+    timeCell(r.started_at),
+    timeCell(r.swapped_at),
+    el('td', {className: 'error-cell', title: r.error || ''}, r.error || ''))), 9, 'No rebuild yet.');
+  return rebuilds.some((r) => r.status === 'running');
+}
+
+async function rebuild(p) {
+  const ok = await confirmAction('Rebuild ' + p.name + '?',
+    'Every stored ' + p.events + ' event runs through the current routes into a copy of ' + p.tables.join(', ')
+    + '; live processing goes on meanwhile, and the copy is swapped in under a short lock at the end. Rows whose '
+    + 'events retention already deleted will not be in the rebuilt table.', 'Rebuild ' + p.name);
+  if (!ok) return;
+  try {
+    const r = await api('POST', '/projections/' + encodeURIComponent(p.name) + '/rebuild');
+    banner('Rebuild ' + r.id + ' of ' + p.name + ' started: ' + number(r.total) + ' events to run.', 'success');
+  } catch (e) {
+    banner('Rebuild of ' + p.name + ' failed: ' + e.message, 'error');
+  }
+  watchRebuilds();
+  await loadAudit();
+}
+
+/** Polls GET /projections/rebuilds every second while a rebuild runs (and once more when it ends). */
+function watchRebuilds() {
+  if (state.watching.rebuilds) return;
+  const tick = async () => {
+    let running = false;
+    try {
+      running = await loadRebuilds();
+    } catch (e) {
+      running = true;
+    }
+    state.watching.rebuilds = running ? setTimeout(tick, WATCH_MS) : null;
+    if (!running) loadAudit().catch(() => {});
+  };
+  state.watching.rebuilds = setTimeout(tick, 0);
+}
+
+// ---- audit log -----------------------------------------------------------------------------------------------
+
+/** The newest page (more: the next, older page, appended). */
+async function loadAudit(more) {
+  const audit = state.audit;
+  if (!more && audit.expanded) return; // the person is reading older pages: the list is not replaced under them
+  const last = more ? audit.items[audit.items.length - 1] : null;
+  const page = await api('GET', '/audit-log' + query({limit: AUDIT_PAGE, before_id: last ? last.id : ''}));
+  audit.items = more ? audit.items.concat(page.items) : page.items;
+  audit.more = page.items.length === AUDIT_PAGE;
+  if (more) audit.expanded = true;
+  fillTable($('audit-table'), audit.items.map((a) => el('tr', {dataset: {id: a.id, action: a.action}},
+    timeCell(a.at),
+    el('td', {className: 'small'}, a.actor),
+    el('td', {className: 'mono small'}, a.client || ''),
+    el('td', {className: 'action'}, a.action),
+    el('td', {className: 'mono small'}, a.method + ' ' + a.path),
+    el('td', {className: 'mono small'}, compact(a.filter)),
+    el('td', {className: 'num' + (Number(a.status) >= 400 ? ' bad' : '')}, a.status),
+    el('td', {className: 'mono small'}, compact(a.result)))), 8, 'No operator action yet.');
+  $('audit-more').disabled = !audit.more;
+}
+
 // ---- wiring --------------------------------------------------------------------------------------------------
 
 async function refreshAll() {
@@ -677,8 +1121,10 @@ async function refreshAll() {
   state.refreshing = true;
   try {
     await refreshOverview();
-    const dialogsOpen = $('dl-detail').open || $('confirm-dialog').open;
+    const dialogsOpen = $('dl-detail').open || $('confirm-dialog').open || $('reason-dialog').open;
     if (!dialogsOpen) await loadDeadLetters();
+    // the audit log's newest page, and the reprocess jobs and rebuilds (polled every second while one runs)
+    await Promise.all([loadAudit(), loadJobs(), loadRebuilds()]);
     if ($('banner').dataset.source === 'connection') $('banner').hidden = true;
   } catch (e) {
     if (e.status !== 401) {
@@ -691,7 +1137,10 @@ async function refreshAll() {
 }
 
 function wire() {
-  $('refresh').addEventListener('click', refreshAll);
+  $('refresh').addEventListener('click', () => {
+    state.audit.expanded = false;
+    refreshAll();
+  });
   $('logout').addEventListener('click', async () => {
     await api('POST', '/console/logout');
     window.location.reload();
@@ -735,6 +1184,36 @@ function wire() {
     event.preventDefault();
     searchAgents();
   });
+  $('sms-search').addEventListener('submit', (event) => {
+    event.preventDefault();
+    searchMessages();
+  });
+  $('ev-filter').addEventListener('submit', (event) => {
+    event.preventDefault();
+    $('ev-detail').hidden = true;
+    searchEvents(false);
+  });
+  $('ev-clear').addEventListener('click', () => {
+    $('ev-filter').reset();
+    $('ev-filter').requestSubmit();
+  });
+  $('ev-more').addEventListener('click', () => searchEvents(true));
+  $('ev-reprocess').addEventListener('click', reprocessMatching);
+  $('processing-switch').addEventListener('click', toggleProcessing);
+  $('audit-more').addEventListener('click', () => loadAudit(true)
+    .catch((e) => banner('Could not load the audit log: ' + e.message, 'error')));
+  // the reason dialog: its action button does nothing until a required reason is typed
+  $('reason-form').addEventListener('submit', (event) => {
+    const input = $('reason-input');
+    const submitter = event.submitter;
+    if (submitter && submitter.value === 'ok' && $('reason-dialog').dataset.required === 'true'
+        && !input.value.trim()) {
+      event.preventDefault();
+      input.setCustomValidity('Say why: the reason is kept with the change and in the audit log.');
+      input.reportValidity();
+    }
+  });
+  $('reason-input').addEventListener('input', () => $('reason-input').setCustomValidity(''));
   $('banner').addEventListener('click', () => {
     $('banner').hidden = true;
   });
@@ -753,7 +1232,7 @@ async function start() {
     banner('The service did not answer: ' + e.message, 'error');
   }
   await refreshAll();
-  await Promise.all([searchCalls(), searchContacts(), searchAgents()]);
+  await Promise.all([searchCalls(), searchMessages(), searchContacts(), searchAgents(), searchEvents(false)]);
 }
 
 start();
