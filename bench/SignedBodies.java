@@ -26,7 +26,7 @@ public final class SignedBodies {
             mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(args[3].getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         }
-        String template = Files.readString(Path.of("src/test/resources/samples/call-ringing.json"))
+        String template = Files.readString(Path.of("src/main/resources/samples/call-ringing.json"))
                 .replaceAll("\\s*\\n\\s*", "").replace("5314479320940544", "%CALL%")
                 .replace("1731605955966", "%TS%");
         long base = 6_100_000_000_000_000L + (System.currentTimeMillis() % 100_000_000L) * 10_000L;

@@ -20,6 +20,7 @@ public final class Application {
         if (CommandLine.isCommand(args)) {
             System.exit(CommandLine.run(args, System.out, System.err));
         }
+        boolean dev = args.length > 0 && args[0].equals("dev");
         CountDownLatch stopped = new CountDownLatch(1);
         // On SIGTERM the JVM would exit with 143 once its hooks are done. This hook waits until Camel has stopped
         // gracefully (webhooks refused, batch finished or released, pool closed) and then reports success: 0.
@@ -33,7 +34,11 @@ public final class Application {
             }
         }, "exit-after-graceful-shutdown"));
         try {
-            create().run(args);
+            Main main = create();
+            if (dev) {
+                devMode(main);
+            }
+            main.run(dev ? new String[0] : args);
             stoppedCleanly = true;
         } catch (Exception e) {
             SafeConfiguration.UnsafeConfigurationException unsafe = unsafeConfiguration(e);
@@ -56,6 +61,26 @@ public final class Application {
             }
         }
         return null;
+    }
+
+    /**
+     * Dev mode ({@code java -jar … dev}): the keys of the classpath's dev.properties over the configuration (route
+     * reload on routes/, the embedded database in data/postgres-dev, a short poll). Never on by default.
+     */
+    public static void devMode(Main main) throws java.io.IOException {
+        java.util.Properties dev = new java.util.Properties();
+        try (java.io.InputStream in = Application.class.getClassLoader().getResourceAsStream("dev.properties")) {
+            dev.load(in);
+        }
+        dev.stringPropertyNames().forEach(key -> {
+            // an environment variable or -D setting still wins, as it does over application.properties
+            String env = key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+            if (System.getenv(env) == null && System.getProperty(key) == null) {
+                main.addOverrideProperty(key, dev.getProperty(key));
+            }
+        });
+        System.out.println("Dev mode: routes reload from ./routes on save; embedded database in "
+                + dev.getProperty("database.embedded.data-dir") + " unless DATABASE_URL is set");
     }
 
     /** The application as it runs in production; tests start this same Main with their own overrides. */

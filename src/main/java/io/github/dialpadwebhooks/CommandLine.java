@@ -26,6 +26,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  *   dialpad setup --hook-url URL [--app APP] [--dry-run]      webhook + subscriptions (docs/connecting-dialpad.md)
  *   dialpad status --hook-url URL [--app APP]                 what Dialpad has against what is expected
  *   rebuild TABLE                                             rebuild a projection (docs/rebuild.md)
+ *   send SAMPLE|FILE [--to URL] [--app APP] [--now] [--new-ids]  a signed test event (docs/developing-routes.md)
+ *   send --flow call-centre [--to URL] [--app APP]            a whole call-centre call, shuffled, with duplicates
  * </pre>
  * Exit codes: 0 done (status: everything matches), 1 failed or differences found, 2 bad usage or configuration.
  */
@@ -36,22 +38,27 @@ public final class CommandLine {
                    java -jar dialpad-camel-postgres.jar reconcile [--since 2026-12-01T00:00:00Z] [--app APP]
                    java -jar dialpad-camel-postgres.jar dialpad setup --hook-url https://host/webhooks/dialpad [--app APP] [--dry-run]
                    java -jar dialpad-camel-postgres.jar dialpad status --hook-url https://host/webhooks/dialpad [--app APP]
-                   java -jar dialpad-camel-postgres.jar rebuild calls|messages|contacts|agents|change_log""";
+                   java -jar dialpad-camel-postgres.jar rebuild calls|messages|contacts|agents|change_log
+                   java -jar dialpad-camel-postgres.jar send SAMPLE|FILE [--to http://localhost:8080] [--app APP] [--now] [--new-ids]
+                   java -jar dialpad-camel-postgres.jar send --flow call-centre [--to http://localhost:8080] [--app APP]
+                     samples: call-ringing, call-hangup, call-recording, call-recap-summary, sms-inbound,
+                              contact-created, agent-status, change-log""";
 
     private CommandLine() {
     }
 
     /** True when the arguments name a command (else the service runs). */
     public static boolean isCommand(String[] args) {
-        return args.length > 0 && List.of("reconcile", "dialpad", "rebuild", "help", "--help").contains(args[0]);
+        return args.length > 0 && List.of("reconcile", "dialpad", "rebuild", "send", "help", "--help")
+                .contains(args[0]);
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Map<String, String> options = new HashMap<>();
         List<String> words = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--dry-run")) {
-                options.put("dry-run", "true");
+            if (List.of("--dry-run", "--now", "--new-ids").contains(args[i])) {
+                options.put(args[i].substring(2), "true");
             } else if (args[i].startsWith("--")) {
                 if (i + 1 >= args.length) {
                     err.println(args[i] + " needs a value\n" + USAGE);
@@ -71,6 +78,9 @@ public final class CommandLine {
             }
         }
         String command = String.join(" ", words);
+        if (!words.isEmpty() && words.get(0).equals("send")) {
+            command = "send";
+        }
         DefaultCamelContext context = new DefaultCamelContext();
         try {
             context.getPropertiesComponent().setLocation(
@@ -81,6 +91,7 @@ public final class CommandLine {
                 case "reconcile" -> reconcile(context, settings, app, options.get("since"), out, err);
                 case "dialpad setup" -> setup(settings, app, options, false, out, err);
                 case "dialpad status" -> setup(settings, app, options, true, out, err);
+                case "send" -> send(settings, app, words.size() > 1 ? words.get(1) : null, options, out, err);
                 default -> {
                     err.println(USAGE);
                     yield 2;
@@ -141,6 +152,38 @@ public final class CommandLine {
                 // exiting anyway
             }
         }
+    }
+
+    /** send: one event (a sample or a file) or a whole flow, signed with the app's secret, to a running service. */
+    private static int send(Settings settings, String app, String what, Map<String, String> options, PrintStream out,
+            PrintStream err) throws Exception {
+        String flow = options.get("flow");
+        if ((what == null) == (flow == null) || (flow != null && !flow.equals("call-centre"))) {
+            err.println("send needs a sample, a file or --flow call-centre\n" + USAGE);
+            return 2;
+        }
+        String base = options.getOrDefault("to", "http://localhost:" + settings.text("camel.server.port", "8080"));
+        java.net.URI to = java.net.URI.create(base);
+        if (to.getPath() == null || to.getPath().isEmpty() || to.getPath().equals("/")) {
+            String defaultApp = settings.text("dialpad.default-app-id", DialpadApiKeys.DEFAULT_APP);
+            to = to.resolve("/webhooks/dialpad" + (app.equals(defaultApp) ? "" : "/" + app));
+        }
+        String secret = settings.value("dialpad.apps." + app + ".secret")
+                .or(() -> settings.value("dialpad.webhook-secret")).orElse(null);
+        io.github.dialpadwebhooks.dialpad.TestEventSender sender = new io.github.dialpadwebhooks.dialpad.TestEventSender(
+                to, secret == null ? null : secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), out,
+                System.nanoTime());
+        if (flow != null) {
+            return sender.callCentreFlow(System.currentTimeMillis()) == 0 ? 0 : 1;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode event = io.github.dialpadwebhooks.dialpad.TestEventSender.load(what);
+        if (options.containsKey("now")) {
+            io.github.dialpadwebhooks.dialpad.TestEventSender.retime(event, System.currentTimeMillis());
+        }
+        if (options.containsKey("new-ids")) {
+            sender.newIds(event);
+        }
+        return sender.post(event) / 100 == 2 ? 0 : 1;
     }
 
     private static int freePort() throws java.io.IOException {

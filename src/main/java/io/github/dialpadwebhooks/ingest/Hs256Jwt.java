@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * asymmetric algorithms (key confusion) are refused. The JDK's {@link Mac} does the HMAC; the comparison is constant
  * time on the base64url text, so a signature has exactly one accepted spelling.
  */
-final class Hs256Jwt {
+public final class Hs256Jwt {
 
 
     private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
@@ -129,5 +129,24 @@ final class Hs256Jwt {
     private static String printable(String s) {
         String cut = s.length() > 20 ? s.substring(0, 20) + "..." : s;
         return cut.replaceAll("[^A-Za-z0-9_.-]", "?");
+    }
+
+    /**
+     * Signs an event as Dialpad does: {@code {"alg":"HS256","typ":"JWT"}} and the event as the claims, base64url
+     * without padding, HMAC-SHA256 over {@code header.claims} with the webhook secret (the test-event sender uses it).
+     */
+    public static String sign(String eventJson, byte[] secret) {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String signingInput = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)) + "." + b64.encodeToString(eventJson.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+            return signingInput + "." + b64.encodeToString(mac.doFinal(signingInput.getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Event fixtures, built from the real Dialpad samples (src/test/resources/samples) by one builder: a test states only
+ * Event fixtures, built from the real Dialpad samples (src/main/resources/samples) by one builder: a test states only
  * what it cares about, and every other field is the sample's.
  * <pre>
  * String hangup = Fixtures.call(7_400_000_000_000_001L).state("hangup").at(1_731_600_000_000L)

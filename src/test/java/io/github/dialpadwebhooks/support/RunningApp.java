@@ -39,6 +39,7 @@ public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
     private TcpProxy proxy;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Main main;
+    private boolean devMode;
     private int port;
     private int managementPort;
 
@@ -55,6 +56,12 @@ public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
 
     public RunningApp and(String key, String value) {
         properties.put(key, value);
+        return this;
+    }
+
+    /** Start as {@code java -jar … dev} does (Application.devMode: route reload and the rest of dev.properties). */
+    public RunningApp inDevMode() {
+        this.devMode = true;
         return this;
     }
 
@@ -91,6 +98,9 @@ public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
         port = freePort();
         managementPort = freePort();
         main = Application.create();
+        if (devMode) {
+            Application.devMode(main);
+        }
         if (proxied) {
             TestDatabase db = TestDatabase.get();
             proxy = new TcpProxy(db.host(), db.port());

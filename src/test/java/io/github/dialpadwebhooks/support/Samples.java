@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The real Dialpad bodies in src/test/resources/samples, as text or as an editable tree. */
+/** The real Dialpad bodies in src/main/resources/samples, as text or as an editable tree. */
 public final class Samples {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -18,7 +18,7 @@ public final class Samples {
 
     public static String text(String name) {
         try {
-            return Files.readString(Path.of("src/test/resources/samples", name));
+            return Files.readString(Path.of("src/main/resources/samples", name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
