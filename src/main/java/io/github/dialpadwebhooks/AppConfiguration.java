@@ -36,5 +36,30 @@ public class AppConfiguration implements CamelConfiguration {
         ReconcileBeans.bind(context, settings, database, metrics);
         ConsoleBeans.bind(context, settings, database);
         HttpBeans.guard(context, settings, metrics);
+        switchRoutes(context, settings);
+    }
+
+    /**
+     * The routes a setting turns off (ingest.enabled, processor.enabled, retention.enabled) are not started, through
+     * Camel's autoStartupExcludePattern rather than a placeholder in the route's autoStartup, which Camel's YAML DSL
+     * schema types as a boolean (RouteFilesTest checks every route file against it). A pattern configured with
+     * camel.main.auto-startup-exclude-pattern is kept.
+     */
+    static void switchRoutes(CamelContext context, Settings settings) {
+        java.util.List<String> off = new java.util.ArrayList<>();
+        settings.value("camel.main.auto-startup-exclude-pattern").ifPresent(off::add);
+        if (!settings.flag("ingest.enabled", true)) {
+            off.add("receive-dialpad-webhook");
+            off.add("receive-dialpad-webhook-for-app");
+        }
+        if (!settings.flag("processor.enabled", true)) {
+            off.add("process-webhook-events");
+        }
+        if (!settings.flag("retention.enabled", true)) {
+            off.add("delete-old-events");
+        }
+        if (!off.isEmpty()) {
+            context.setAutoStartupExcludePattern(String.join(",", off));
+        }
     }
 }
