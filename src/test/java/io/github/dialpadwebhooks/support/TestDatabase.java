@@ -171,7 +171,10 @@ public final class TestDatabase {
         for (int attempt = 1;; attempt++) {
             try (Connection c = connect(); Statement st = c.createStatement()) {
                 st.execute("TRUNCATE webhook_events, calls, messages, webhook_dead_letters, call_recordings, "
-                        + "call_insights, call_interactions, contacts, agents, agent_status_history, change_log, reconcile_runs");
+                        + "call_insights, call_interactions, contacts, agents, agent_status_history, change_log, reconcile_runs, "
+                        + "projection_rebuilds, reprocess_jobs, audit_log");
+                // and processing not paused (OperatorControlsTest, the console's pause switch)
+                st.execute("UPDATE processing_control SET paused = false, reason = NULL");
                 return;
             } catch (SQLException e) {
                 // a running app's processor may hold these tables' locks in another order: try again
