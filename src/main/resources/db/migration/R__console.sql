@@ -43,3 +43,53 @@ CREATE OR REPLACE FUNCTION interaction_json(x call_interactions) RETURNS json LA
         'started_at', x.started_at, 'ended_at', x.ended_at, 'talk_time_ms', x.talk_time_ms,
         'updated_at', x.updated_at)
 $$;
+
+-- The numbers a search text may mean (GET /calls?q=, GET /messages?q=): as typed, '+' and its digits, its digits,
+-- and for 10 digits (a North American number typed without +1) '+1' and them; empty spellings left out.
+CREATE OR REPLACE FUNCTION phone_spellings(q text) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+    SELECT array_agg(DISTINCT n)
+    FROM (SELECT regexp_replace(q, '[^0-9]', '', 'g') AS digits) AS d,
+         unnest(ARRAY[q, '+' || d.digits, d.digits,
+                      CASE WHEN length(d.digits) = 10 THEN '+1' || d.digits END]) AS n
+    WHERE n IS NOT NULL AND n <> '' AND n <> '+'
+$$;
+
+-- A search text that is a Dialpad int64 id (a call or an SMS), else null.
+CREATE OR REPLACE FUNCTION dialpad_id_of(q text) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN q ~ '^[0-9]{1,19}$' AND CAST(q AS numeric) <= 9223372036854775807 THEN CAST(q AS bigint) END
+$$;
+
+-- The events explorer's filter (GET /events: search-events.sql and find-events-by-dialpad-id.sql), each parameter as
+-- the query string gave it (absent or empty: any). outcome: processed, skipped, dead_lettered or unprocessed
+-- (processed_at IS NULL); phone: one of the payload's external_number, internal_number, from_number, to_number (an
+-- SMS's list too); before / before_id: keyset paging on (received_at, id) (without before_id, received_at < before).
+-- A single SQL expression, so PostgreSQL inlines it into the statement and plans it as if written there.
+CREATE OR REPLACE FUNCTION console_event_matches(e webhook_events, p_event_type text, p_app_id text, p_from text,
+                                                 p_to text, p_outcome text, p_phone text, p_before text,
+                                                 p_before_id text)
+    RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT (NULLIF(btrim(p_event_type), '') IS NULL OR e.event_type = btrim(p_event_type))
+       AND (NULLIF(btrim(p_app_id), '') IS NULL OR e.app_id = btrim(p_app_id))
+       AND (NULLIF(btrim(p_from), '') IS NULL OR e.received_at >= CAST(NULLIF(btrim(p_from), '') AS timestamptz))
+       AND (NULLIF(btrim(p_to), '') IS NULL OR e.received_at < CAST(NULLIF(btrim(p_to), '') AS timestamptz))
+       AND (NULLIF(btrim(p_outcome), '') IS NULL
+            OR (btrim(p_outcome) = 'unprocessed' AND e.processed_at IS NULL)
+            OR e.outcome = btrim(p_outcome))
+       AND (NULLIF(btrim(p_phone), '') IS NULL
+            OR btrim(p_phone) IN (e.payload ->> 'external_number', e.payload ->> 'internal_number',
+                                  e.payload ->> 'from_number')
+            -- to_number: a string (calls) or a list (SMS); @> matches both
+            OR e.payload -> 'to_number' @> to_jsonb(btrim(p_phone)))
+       AND (NULLIF(btrim(p_before), '') IS NULL
+            OR (e.received_at, e.id)
+               < (CAST(NULLIF(btrim(p_before), '') AS timestamptz),
+                  COALESCE(CAST(NULLIF(btrim(p_before_id), '') AS uuid),
+                           CAST('00000000-0000-0000-0000-000000000000' AS uuid))))
+$$;
+
+-- An event as the events explorer lists it (GET /events): its processing state, no payload.
+CREATE OR REPLACE FUNCTION console_event_json(e webhook_events) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('id', e.id, 'app_id', e.app_id, 'event_type', e.event_type,
+        'dialpad_event_id', e.dialpad_event_id, 'received_at', e.received_at, 'processed_at', e.processed_at,
+        'outcome', e.outcome, 'attempts', e.attempts, 'last_error', e.last_error, 'priority', e.priority)
+$$;

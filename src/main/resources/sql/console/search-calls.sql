@@ -2,19 +2,12 @@
 -- Each number finds its newest calls through (number, created_at), so a company line with millions of calls is
 -- cheap.
 WITH s AS (
-    SELECT q,
-           regexp_replace(q, '[^0-9]', '', 'g') AS digits,
-           -- 10 digits: a North American number typed without +1
-           CASE WHEN length(regexp_replace(q, '[^0-9]', '', 'g')) = 10
-                THEN '+1' || regexp_replace(q, '[^0-9]', '', 'g') END AS us,
-           CASE WHEN q ~ '^[0-9]{1,19}$' AND CAST(q AS numeric) <= 9223372036854775807
-                THEN CAST(q AS bigint) END AS call_id,
+    -- the numbers q may mean and the call id it may be (phone_spellings, dialpad_id_of: R__console.sql)
+    SELECT phone_spellings(q) AS numbers, dialpad_id_of(q) AS call_id,
            LEAST(COALESCE(CAST(:#${header.limit} AS integer), 25), 200) AS lim
     FROM (SELECT btrim(CAST(:#${header.q} AS text)) AS q) AS input),
 numbers AS (
-    SELECT DISTINCT n
-    FROM s, unnest(ARRAY[s.q, '+' || s.digits, s.digits, s.us]) AS n
-    WHERE n IS NOT NULL AND n <> '' AND n <> '+'),
+    SELECT unnest(s.numbers) AS n FROM s),
 found AS (
     SELECT c.id FROM calls c, s WHERE c.dialpad_call_id = s.call_id
     UNION

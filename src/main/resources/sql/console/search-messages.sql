@@ -3,18 +3,11 @@
 -- and them); q empty: the newest. At most limit (25, max 200). int64 ids as strings (a browser's numbers are
 -- doubles); the merge state (facts) is left out: its values are the columns mms ... delivery_result.
 WITH s AS (
-    SELECT q,
-           regexp_replace(q, '[^0-9]', '', 'g') AS digits,
-           CASE WHEN length(regexp_replace(q, '[^0-9]', '', 'g')) = 10
-                THEN '+1' || regexp_replace(q, '[^0-9]', '', 'g') END AS us,
-           CASE WHEN q ~ '^[0-9]{1,19}$' AND CAST(q AS numeric) <= 9223372036854775807
-                THEN CAST(q AS bigint) END AS message_id,
-           LEAST(COALESCE(CAST(:#${header.limit} AS integer), 25), 200) AS lim
+    -- the numbers q may mean and the message id it may be (phone_spellings, dialpad_id_of: R__console.sql)
+    SELECT q, dialpad_id_of(q) AS message_id, LEAST(COALESCE(CAST(:#${header.limit} AS integer), 25), 200) AS lim
     FROM (SELECT NULLIF(btrim(CAST(:#${header.q} AS text)), '') AS q) AS input),
 numbers AS (
-    SELECT array_agg(DISTINCT n) AS ns
-    FROM s, unnest(ARRAY[s.q, '+' || s.digits, s.digits, s.us]) AS n
-    WHERE n IS NOT NULL AND n <> '' AND n <> '+')
+    SELECT phone_spellings(s.q) AS ns FROM s)
 SELECT CAST(json_build_object('items', COALESCE(json_agg(json_build_object(
            'id', m.id, 'app_id', m.app_id, 'dialpad_message_id', CAST(m.dialpad_message_id AS text),
            'direction', m.direction, 'from_number', m.from_number, 'to_number', m.to_number, 'text', m.text,

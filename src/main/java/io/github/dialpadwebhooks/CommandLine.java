@@ -168,8 +168,7 @@ public final class CommandLine {
             String defaultApp = settings.text("dialpad.default-app-id", DialpadApiKeys.DEFAULT_APP);
             to = to.resolve("/webhooks/dialpad" + (app.equals(defaultApp) ? "" : "/" + app));
         }
-        String secret = settings.value("dialpad.apps." + app + ".secret")
-                .or(() -> settings.value("dialpad.webhook-secret")).orElse(null);
+        String secret = settings.webhookSecret(app).orElse(null);
         io.github.dialpadwebhooks.dialpad.TestEventSender sender = new io.github.dialpadwebhooks.dialpad.TestEventSender(
                 to, secret == null ? null : secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), out,
                 System.nanoTime());
@@ -231,8 +230,7 @@ public final class CommandLine {
                     + (app.equals(DialpadApiKeys.DEFAULT_APP) ? "" : "/" + app) + "\n" + USAGE);
             return 2;
         }
-        String secret = settings.value("dialpad.apps." + app + ".secret")
-                .or(() -> settings.value("dialpad.webhook-secret")).orElse(null);
+        String secret = settings.webhookSecret(app).orElse(null);
         if (secret == null) {
             err.println("no webhook secret for app '" + app + "': set DIALPAD_WEBHOOK_SECRET (or dialpad.apps." + app
                     + ".secret) first; Dialpad signs every event with it");

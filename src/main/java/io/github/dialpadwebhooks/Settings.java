@@ -33,6 +33,23 @@ public final class Settings {
         return value(key).map(Boolean::parseBoolean).orElse(defaultValue);
     }
 
+    /**
+     * The property keys with this prefix, and every system property and environment variable name: where per-app
+     * settings (dialpad.apps.<appId>.*, DIALPAD_APPS_<APPID>_*) are looked for.
+     */
+    public java.util.Set<String> configuredKeys(String prefix) {
+        java.util.Set<String> keys = new java.util.HashSet<>(properties.loadProperties(k -> k.startsWith(prefix))
+                .stringPropertyNames());
+        keys.addAll(System.getProperties().stringPropertyNames());
+        keys.addAll(System.getenv().keySet());
+        return keys;
+    }
+
+    /** The HS256 secret of an app's webhooks: its own (dialpad.apps.<appId>.secret), else the default one. */
+    public Optional<String> webhookSecret(String appId) {
+        return value("dialpad.apps." + appId + ".secret").or(() -> value("dialpad.webhook-secret"));
+    }
+
     public PropertiesComponent properties() {
         return properties;
     }

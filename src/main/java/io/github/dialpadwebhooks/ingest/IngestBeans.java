@@ -1,8 +1,6 @@
 package io.github.dialpadwebhooks.ingest;
 
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.Set;
 
 import io.github.dialpadwebhooks.Settings;
 import io.github.dialpadwebhooks.db.Database;
@@ -18,7 +16,7 @@ public final class IngestBeans {
     /** The normaliser, with the call state mapping of application.properties. */
     public static DialpadEventNormaliser normaliser(Settings settings) {
         return new DialpadEventNormaliser(CallEventTypes.from(settings.properties()::resolveProperty,
-                configuredKeys(settings, CallEventTypes.PREFIX)));
+                settings.configuredKeys(CallEventTypes.PREFIX)));
     }
 
     public static void bind(CamelContext context, Settings settings, Database database,
@@ -32,19 +30,10 @@ public final class IngestBeans {
         context.getRegistry().bind("groupCommitWriter", writer);
 
         WebhookSecrets secrets = new WebhookSecrets(settings.properties()::resolveProperty,
-                configuredKeys(settings, "dialpad.apps."));
+                settings.configuredKeys("dialpad.apps."));
         context.getRegistry().bind("verifyAndNormaliseWebhook", new VerifyAndNormaliseWebhook(secrets,
                 new PreviousSecretUse(metrics, Clock.systemUTC()), normaliser));
         context.getRegistry().bind("webhookReceipt", new WebhookReceipt(metrics));
         context.getRegistry().bind("webhookFailureResponse", new WebhookFailureResponse(metrics));
-    }
-
-    /** The property keys with this prefix, and every system property and environment variable name. */
-    private static Set<String> configuredKeys(Settings settings, String prefix) {
-        Set<String> keys = new HashSet<>(settings.properties().loadProperties(k -> k.startsWith(prefix))
-                .stringPropertyNames());
-        keys.addAll(System.getProperties().stringPropertyNames());
-        keys.addAll(System.getenv().keySet());
-        return keys;
     }
 }

@@ -1,8 +1,6 @@
 package io.github.dialpadwebhooks.reconcile;
 
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
 
 import io.github.dialpadwebhooks.Settings;
 import io.github.dialpadwebhooks.db.Database;
@@ -40,11 +38,7 @@ public final class ReconcileBeans {
     }
 
     public static DialpadApiKeys apiKeys(Settings settings) {
-        Set<String> names = new HashSet<>(settings.properties().loadProperties(k -> k.startsWith("dialpad.apps."))
-                .stringPropertyNames());
-        names.addAll(System.getProperties().stringPropertyNames());
-        names.addAll(System.getenv().keySet());
-        return new DialpadApiKeys(settings.properties()::resolveProperty, names);
+        return new DialpadApiKeys(settings.properties()::resolveProperty, settings.configuredKeys("dialpad.apps."));
     }
 
     public static DialpadApi api(Settings settings, String key) {

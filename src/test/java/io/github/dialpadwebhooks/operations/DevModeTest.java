@@ -1,13 +1,12 @@
 package io.github.dialpadwebhooks.operations;
 
-import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 
 import io.github.dialpadwebhooks.support.RunningApp;
+import io.github.dialpadwebhooks.support.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +19,7 @@ class DevModeTest {
     @Test
     void should_reload_an_edited_route_file_without_a_restart(@TempDir Path work) throws Exception {
         Path routes = work.resolve("routes");
-        copy(Path.of("routes"), routes);
+        TestFiles.copyTree(Path.of("routes"), routes);
         RunningApp app = RunningApp.create().inDevMode()
                 .and("camel.main.routes-include-pattern", "file:" + routes.toAbsolutePath() + "/**/*.camel.yaml")
                 .and("camel.main.routes-reload-directory", routes.toAbsolutePath().toString());
@@ -47,18 +46,5 @@ class DevModeTest {
 
     private static String stats(RunningApp app) {
         return app.send(HttpRequest.newBuilder(app.managementUri("/stats")).GET()).body();
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

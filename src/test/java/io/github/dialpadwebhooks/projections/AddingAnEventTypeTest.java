@@ -1,6 +1,5 @@
 package io.github.dialpadwebhooks.projections;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import io.github.dialpadwebhooks.support.Fixtures;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Sql;
 import io.github.dialpadwebhooks.support.TestDatabase;
+import io.github.dialpadwebhooks.support.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +48,7 @@ class AddingAnEventTypeTest {
 
         // the routes as shipped, plus the guide's route file and its "when"
         Path routes = work.resolve("routes");
-        copy(Path.of("routes"), routes);
+        TestFiles.copyTree(Path.of("routes"), routes);
         List<Path> onClassPath = new ArrayList<>();
         for (Map.Entry<String, String> file : files.entrySet()) {
             Path target;
@@ -127,18 +126,5 @@ class AddingAnEventTypeTest {
             blocks.put(m.group(1), m.group(2));
         }
         return blocks;
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.github.dialpadwebhooks.projections;
 
-import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -10,7 +9,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.dialpadwebhooks.support.Events;
@@ -18,6 +16,7 @@ import io.github.dialpadwebhooks.support.Fixtures;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Sql;
 import io.github.dialpadwebhooks.support.TestDatabase;
+import io.github.dialpadwebhooks.support.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +37,7 @@ class RebuildTest {
     void should_recompute_every_row_under_the_new_rule_while_events_keep_arriving(@TempDir Path work) throws Exception {
         TestDatabase.get().truncateAll();
         Path routes = work.resolve("routes");
-        copy(Path.of("routes"), routes);
+        TestFiles.copyTree(Path.of("routes"), routes);
 
         // the old rule: calls as shipped
         RunningApp before = app(routes, "2000");
@@ -109,7 +108,7 @@ class RebuildTest {
         TestDatabase.get().truncateAll();
         Sql.execute("TRUNCATE projection_rebuilds");
         Path routes = work.resolve("routes");
-        copy(Path.of("routes"), routes);
+        TestFiles.copyTree(Path.of("routes"), routes);
         RunningApp first = app(routes, "5").and("rebuild.lease-seconds", "1");
         first.start();
         long id;
@@ -176,18 +175,5 @@ class RebuildTest {
         HttpResponse<String> response = admin(app, method, path);
         assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(status);
         return response;
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }
