@@ -56,7 +56,7 @@ rss_mb() { ps -o rss= -p "$1" | awk '{printf "%d", $1/1024}'; }
 
 # --- PostgreSQL alone: pgbench running the service's INSERT (same payload, unique ids) ---
 fresh_db bench_ceiling
-for f in src/main/resources/db/migration/V*.sql; do psql "$BASE_URL/bench_ceiling" -q -1 -f "$f" >/dev/null; done
+for f in $(ls src/main/resources/db/migration/V*.sql | sort -V); do psql "$BASE_URL/bench_ceiling" -q -1 -f "$f" >/dev/null; done
 PAYLOAD=$(tr -d '\n' < src/main/resources/samples/call-ringing.json | sed "s/'/''/g")
 cat > "$WORK/insert.sql" <<SQL
 \set n random(1, 9000000000000000)
