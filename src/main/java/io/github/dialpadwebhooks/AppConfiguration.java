@@ -40,14 +40,13 @@ public class AppConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The routes a setting turns off (ingest.enabled, processor.enabled, retention.enabled) are not started, through
-     * Camel's autoStartupExcludePattern rather than a placeholder in the route's autoStartup, which Camel's YAML DSL
-     * schema types as a boolean (RouteFilesTest checks every route file against it). A pattern configured with
-     * camel.main.auto-startup-exclude-pattern is kept.
+     * The routes a setting turns off (ingest.enabled, processor.enabled, retention.enabled) get autoStartup false as
+     * their definitions are added, rather than a placeholder in the route's autoStartup, which Camel's YAML DSL schema
+     * types as a boolean (RouteFilesTest checks every route file against it). A route not auto-started this way counts
+     * as healthy, so readiness stays UP on an ingest-only or worker-only instance.
      */
     static void switchRoutes(CamelContext context, Settings settings) {
-        java.util.List<String> off = new java.util.ArrayList<>();
-        settings.value("camel.main.auto-startup-exclude-pattern").ifPresent(off::add);
+        java.util.Set<String> off = new java.util.HashSet<>();
         if (!settings.flag("ingest.enabled", true)) {
             off.add("receive-dialpad-webhook");
             off.add("receive-dialpad-webhook-for-app");
@@ -58,8 +57,17 @@ public class AppConfiguration implements CamelConfiguration {
         if (!settings.flag("retention.enabled", true)) {
             off.add("delete-old-events");
         }
-        if (!off.isEmpty()) {
-            context.setAutoStartupExcludePattern(String.join(",", off));
+        if (off.isEmpty()) {
+            return;
         }
+        context.getCamelContextExtension().getContextPlugin(org.apache.camel.model.Model.class)
+                .addModelLifecycleStrategy(new org.apache.camel.model.ModelLifecycleStrategySupport() {
+                    @Override
+                    public void onAddRouteDefinition(org.apache.camel.model.RouteDefinition route) {
+                        if (off.contains(route.getRouteId())) {
+                            route.setAutoStartup("false");
+                        }
+                    }
+                });
     }
 }

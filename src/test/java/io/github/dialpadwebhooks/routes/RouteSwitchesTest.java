@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** ingest.enabled, processor.enabled and retention.enabled keep their routes stopped (no placeholder in autoStartup). */
+/**
+ * ingest.enabled, processor.enabled and retention.enabled keep their routes stopped (no placeholder in autoStartup),
+ * and readiness stays UP.
+ */
 class RouteSwitchesTest {
 
     @Test
@@ -22,6 +25,8 @@ class RouteSwitchesTest {
             assertThat(routes.getRouteStatus("receive-dialpad-webhook-for-app")).isEqualTo(ServiceStatus.Stopped);
             assertThat(routes.getRouteStatus("get-stats")).isEqualTo(ServiceStatus.Started);
             assertThat(app.post("/webhooks/dialpad", "{}").statusCode()).as("no webhook endpoint").isEqualTo(404);
+            assertThat(app.send(java.net.http.HttpRequest.newBuilder(app.managementUri("/observe/health/ready"))
+                    .GET()).statusCode()).as("a route turned off is not a failed route: ready").isEqualTo(200);
         } finally {
             app.stop();
         }
