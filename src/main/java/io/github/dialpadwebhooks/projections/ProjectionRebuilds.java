@@ -72,7 +72,7 @@ public final class ProjectionRebuilds extends ServiceSupport {
 
     private static final String BEGIN = SqlStatements.load("projections/rebuild-begin.sql");
     private static final String NEXT = SqlStatements.load("projections/rebuild-next-events.sql");
-    private static final String IN_FLIGHT = SqlStatements.load("projections/rebuild-in-flight-events.sql");
+    private static final String SWAP_EVENTS = SqlStatements.load("projections/rebuild-swap-events.sql");
     private static final String PROGRESS = SqlStatements.load("projections/rebuild-progress.sql");
     private static final String END = SqlStatements.load("projections/rebuild-end.sql");
 
@@ -165,7 +165,7 @@ public final class ProjectionRebuilds extends ServiceSupport {
             int found;
             int batches = 0;
             do {
-                found = runBatch(id, projection, copies, NEXT);
+                found = runBatch(id, projection, copies, NEXT, batchSize);
                 batches++;
                 if (Integer.bitCount(batches) == 1) {
                     // the copies grow from nothing: fresh statistics after batch 1, 2, 4, 8 ... keep their plans
@@ -182,12 +182,13 @@ public final class ProjectionRebuilds extends ServiceSupport {
         }
     }
 
-    /** The next batch after the cursor through the routes, then the cursor saved. Returns how many there were. */
-    private int runBatch(long id, Projection projection, HikariDataSource copies, String statement) throws Exception {
+    /** The next events of the statement through the routes, then the cursor saved. Returns how many there were. */
+    private int runBatch(long id, Projection projection, HikariDataSource copies, String statement, int limit)
+            throws Exception {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(statement)) {
             ps.setLong(1, id);
-            ps.setInt(2, batchSize);
+            ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<String, Object> row = new LinkedHashMap<>();
@@ -205,7 +206,7 @@ public final class ProjectionRebuilds extends ServiceSupport {
         Map<String, Object> last = rows.get(rows.size() - 1);
         try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(PROGRESS)) {
             ps.setInt(1, rows.size());
-            // the events in flight at the swap have no processed_at: the cursor stays where it was
+            // an event in flight at the swap has no processed_at: the cursor stays where it was
             Timestamp at = (Timestamp) last.get("processed_at");
             ps.setTimestamp(2, at);
             ps.setObject(3, at == null ? null : last.get("id"));
@@ -257,10 +258,9 @@ public final class ProjectionRebuilds extends ServiceSupport {
                 st.execute("LOCK TABLE " + String.join(", ", projection.tables().stream().map(t -> "public." + t)
                         .toList()) + " IN ACCESS EXCLUSIVE MODE");
             }
-            while (runBatch(id, projection, copies, NEXT) > 0) {
-                // the last events processed before the lock
-            }
-            runBatch(id, projection, copies, IN_FLIGHT);
+            // the last events: processed since the cursor, or claimed right now, read in one snapshot (no LIMIT: a
+            // second read could miss an event moving from claimed to processed between the two)
+            runBatch(id, projection, copies, SWAP_EVENTS, Integer.MAX_VALUE);
             try (PreparedStatement ps = c.prepareStatement("SELECT rebuild_swap(?, ?)")) {
                 ps.setString(1, projection.name());
                 ps.setArray(2, c.createArrayOf("text", projection.tables().toArray()));
