@@ -40,7 +40,7 @@ claimed AS (
     FROM claimable
     WHERE e.id = claimable.id
     RETURNING e.id, e.app_id, e.event_type, e.dialpad_event_id, e.payload, e.attempts, e.outcome, e.last_error,
-              e.received_at),
+              e.received_at, e.traceparent),
 abandoned AS (
     INSERT INTO webhook_dead_letters (event_id, app_id, event_type, dialpad_event_id, payload, error_class,
                                       error_message, attempts)
@@ -48,8 +48,9 @@ abandoned AS (
     FROM claimed
     WHERE outcome = 'dead_lettered'
     ON CONFLICT (event_id) WHERE replayed_at IS NULL DO NOTHING)
--- the events to process now; last_attempt: if this attempt fails, the event is dead-lettered
-SELECT id, event_type, attempts, received_at,
+-- the events to process now; last_attempt: if this attempt fails, the event is dead-lettered; app_id,
+-- dialpad_event_id and traceparent name the event in its processing span when tracing is on (EventTracing)
+SELECT id, event_type, attempts, received_at, app_id, dialpad_event_id, traceparent,
        attempts_exhausted(attempts, CAST(:#${properties:processor.max-redeliveries} AS integer)) AS last_attempt
 FROM claimed
 WHERE outcome IS NULL

@@ -27,6 +27,10 @@ public class AppConfiguration implements CamelConfiguration {
         // an unsafe configuration stops here, before any port or database is opened (docs/security.md)
         SafeConfiguration.check(context.getPropertiesComponent()::resolveProperty);
         HttpBeans.bind(context, settings);
+        // bound by TracingBeans before camel-main configured its tracer, unless started without Application.create()
+        if (context.getRegistry().lookupByName("eventTracing") == null) {
+            context.getRegistry().bind("eventTracing", io.github.dialpadwebhooks.tracing.EventTracing.OFF);
+        }
         Database database = DatabaseBeans.bind(context, settings);
         DialpadEventNormaliser normaliser = IngestBeans.normaliser(settings);
         PipelineMetrics metrics = OperationsBeans.bind(context, settings, database, normaliser.knownEventTypes());

@@ -3,6 +3,7 @@ package io.github.dialpadwebhooks;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.github.dialpadwebhooks.tracing.TracingBeans;
 import org.apache.camel.main.Main;
 
 /**
@@ -88,6 +89,14 @@ public final class Application {
         Main main = new Main(AppConfiguration.class);
         // the packaged defaults first, then ./application.properties (the file engineers edit) on top
         main.setDefaultPropertyPlaceholderLocation("classpath:application.properties,file:application.properties;optional=true");
+        // tracing is off unless the standard OTEL_* variables ask for traces (docs/tracing.md); its beans are bound
+        // before Camel's tracer is configured, which happens before AppConfiguration runs
+        if (TracingBeans.configured(System.getenv())) {
+            main.addInitialProperty("camel.opentelemetry2.enabled", "true");
+        }
+        main.addMainListener(new TracingBeans());
+        // camel-cli-connector off unless in dev mode
+        main.addMainListener(new DeveloperTools());
         return main;
     }
 }

@@ -9,8 +9,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * What the management port does before a request reaches Camel, installed by {@link HttpGuards} in front of every
- * path. Health and metrics ({@code /observe/*}) are served to whoever reaches the port. Everything else is the admin
- * API and the operator console:
+ * path. Health and metrics ({@code /observe/*}) are served to whoever reaches the port; Camel's developer console
+ * ({@code /q/dev}, dev mode only) to loopback clients only, token or not. Everything else is the admin API and the
+ * operator console:
  * <ul>
  * <li>with {@code ADMIN_API_ENABLED=false}: 404;</li>
  * <li>without {@code ADMIN_TOKEN}: loopback clients only (403 for any other address; the address is the socket's,
@@ -24,6 +25,8 @@ import io.vertx.ext.web.RoutingContext;
 public final class ManagementHttpGuard implements Handler<RoutingContext> {
 
     static final String OBSERVE_PREFIX = "/observe/";
+    /** Camel's developer console (dev mode only, camel.management.dev-console-enabled): it has no authentication. */
+    static final String DEV_CONSOLE_PREFIX = "/q/";
 
     private final boolean adminApiEnabled;
     private final boolean tokenRequired;
@@ -40,6 +43,10 @@ public final class ManagementHttpGuard implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         String path = ctx.normalizedPath();
+        if (path != null && path.startsWith(DEV_CONSOLE_PREFIX) && !isLoopback(ctx.request().remoteAddress())) {
+            RequestBodies.jsonError(ctx, 403, "forbidden", "the developer console answers loopback clients only");
+            return;
+        }
         if (path == null || !path.startsWith(OBSERVE_PREFIX)) {
             if (!adminApiEnabled) {
                 RequestBodies.jsonError(ctx, 404, "not_found",

@@ -56,7 +56,7 @@ public final class GroupCommitWriter extends ServiceSupport {
 
     /** One request's row and the future its request thread waits on. */
     private record Pending(String appId, String eventType, String dialpadEventId, String payload,
-            CompletableFuture<UUID> stored) {
+            String traceparent, CompletableFuture<UUID> stored) {
         String key() {
             return appId + '\u0000' + dialpadEventId;
         }
@@ -70,13 +70,17 @@ public final class GroupCommitWriter extends ServiceSupport {
         this.queue = new ArrayBlockingQueue<>(Math.max(1024, maxGroup * writers * 4));
     }
 
+    /** Exchange property: the storing span's W3C traceparent (set by eventTracing when tracing is on), or absent. */
+    public static final String TRACEPARENT = "traceparent";
+
     /** Stores the row of the exchange's Map body; header storedEventId = the new row's id, or null (duplicate). */
     public void store(Exchange exchange) throws Exception {
         Map<?, ?> row = exchange.getMessage().getBody(Map.class);
         Pending pending = new Pending((String) row.get(VerifyAndNormaliseWebhook.APP_ID),
                 (String) row.get(VerifyAndNormaliseWebhook.EVENT_TYPE),
                 (String) row.get(VerifyAndNormaliseWebhook.DIALPAD_EVENT_ID),
-                (String) row.get(VerifyAndNormaliseWebhook.PAYLOAD), new CompletableFuture<>());
+                (String) row.get(VerifyAndNormaliseWebhook.PAYLOAD),
+                exchange.getProperty(TRACEPARENT, String.class), new CompletableFuture<>());
         if (!running || !queue.offer(pending, timeoutMillis, TimeUnit.MILLISECONDS)) {
             throw new SQLException("the ingest writer is saturated or stopped", "08000");
         }
@@ -183,11 +187,13 @@ public final class GroupCommitWriter extends ServiceSupport {
         String[] eventTypes = new String[n];
         String[] dialpadEventIds = new String[n];
         String[] payloads = new String[n];
+        String[] traceparents = new String[n];
         int i = 0;
         for (Pending p : firsts.values()) {
             appIds[i] = p.appId();
             eventTypes[i] = p.eventType();
             dialpadEventIds[i] = p.dialpadEventId();
+            traceparents[i] = p.traceparent();
             payloads[i++] = p.payload();
         }
         Map<String, UUID> inserted = new HashMap<>();
@@ -196,6 +202,7 @@ public final class GroupCommitWriter extends ServiceSupport {
             ps.setArray(2, c.createArrayOf("text", eventTypes));
             ps.setArray(3, c.createArrayOf("text", dialpadEventIds));
             ps.setArray(4, c.createArrayOf("text", payloads));
+            ps.setArray(5, c.createArrayOf("text", traceparents));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.put(rs.getString(2) + '\u0000' + rs.getString(3), (UUID) rs.getObject(1));

@@ -299,6 +299,8 @@ public final class Reconciler {
             ps.setArray(2, c.createArrayOf("text", types));
             ps.setArray(3, c.createArrayOf("text", ids));
             ps.setArray(4, c.createArrayOf("text", payloads));
+            // no traceparent: a reconciled event was not received by a traced request
+            ps.setArray(5, c.createArrayOf("text", new String[payloads.length]));
             int stored = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -34,6 +34,7 @@ public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> properties = new LinkedHashMap<>();
+    private final Map<String, Object> beans = new LinkedHashMap<>();
     private String databaseUrl;
     private boolean proxied;
     private TcpProxy proxy;
@@ -56,6 +57,12 @@ public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
 
     public RunningApp and(String key, String value) {
         properties.put(key, value);
+        return this;
+    }
+
+    /** A bean in Camel's registry before the application's own are bound (e.g. an in-memory OpenTelemetry). */
+    public RunningApp withBean(String name, Object bean) {
+        beans.put(name, bean);
         return this;
     }
 
@@ -111,6 +118,7 @@ public final class RunningApp implements BeforeAllCallback, AfterAllCallback {
         main.addOverrideProperty("camel.management.port", Integer.toString(managementPort));
         main.addOverrideProperty("dialpad.webhook-secret", "");
         properties.forEach(main::addOverrideProperty);
+        beans.forEach(main::bind);
         main.start();
     }
 
