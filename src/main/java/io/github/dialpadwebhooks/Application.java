@@ -92,7 +92,7 @@ public final class Application {
         // tracing is off unless the standard OTEL_* variables ask for traces (docs/tracing.md); its beans are bound
         // before Camel's tracer is configured, which happens before AppConfiguration runs
         if (TracingBeans.configured(System.getenv())) {
-            main.addInitialProperty("camel.opentelemetry2.enabled", "true");
+            main.addInitialProperty("tracing.enabled", "true");
         }
         main.addMainListener(new TracingBeans());
         // camel-cli-connector off unless in dev mode

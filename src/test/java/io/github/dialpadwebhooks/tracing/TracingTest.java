@@ -111,6 +111,22 @@ class TracingTest {
     }
 
     @Test
+    void should_be_off_unless_configured() throws Exception {
+        RunningApp plain = RunningApp.create();
+        plain.start();
+        try {
+            assertThat(plain.camelContext().hasService(org.apache.camel.spi.CamelTracingService.class)).isNull();
+            assertThat(plain.camelContext().getRegistry().lookupByName("eventTracing"))
+                    .isSameAs(EventTracing.OFF);
+            assertThat(plain.post("/webhooks/dialpad", Samples.text("call-ringing.json")).statusCode())
+                    .isEqualTo(202);
+            assertThat(Sql.value("SELECT traceparent FROM webhook_events")).isNull();
+        } finally {
+            plain.stop();
+        }
+    }
+
+    @Test
     void should_read_the_standard_variables() {
         assertThat(TracingBeans.configured(Map.of())).isFalse();
         assertThat(TracingBeans.configured(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"))).isTrue();
