@@ -129,6 +129,29 @@ public final class Database extends ServiceSupport {
         return new HikariDataSource(config);
     }
 
+    /**
+     * A connection of its own, outside the pool, for a session that lasts (LISTEN): to {@code url}, or to the
+     * database's own URL when it is empty.
+     */
+    public java.sql.Connection openConnection(String url, String applicationName) throws java.sql.SQLException {
+        DatabaseUrl target = url == null || url.isBlank() ? this.url : DatabaseUrl.parse(url);
+        if (target == null) {
+            throw new java.sql.SQLException("the database is not started yet", "08000");
+        }
+        java.util.Properties props = new java.util.Properties();
+        if (target.user() != null) {
+            props.setProperty("user", target.user());
+        }
+        if (target.password() != null) {
+            props.setProperty("password", target.password());
+        }
+        props.setProperty("ApplicationName", applicationName);
+        props.setProperty("connectTimeout", Long.toString(Math.max(1, settings.connectionTimeout().toSeconds())));
+        // a dead peer is noticed by the keepalive, not by a read that never returns
+        props.setProperty("tcpKeepAlive", "true");
+        return new org.postgresql.Driver().connect(target.jdbcUrl(), props);
+    }
+
     private DatabaseUrl startEmbedded() throws IOException {
         Path dir = settings.embeddedDataDir().toAbsolutePath();
         Files.createDirectories(dir);

@@ -53,6 +53,7 @@ public final class GroupCommitWriter extends ServiceSupport {
     private final List<Thread> threads = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong rowByRowRetries = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running;
+    private volatile Runnable onStored = () -> { };
 
     /** One request's row and the future its request thread waits on. */
     private record Pending(String appId, String eventType, String dialpadEventId, String payload,
@@ -119,6 +120,11 @@ public final class GroupCommitWriter extends ServiceSupport {
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(p -> p.stored().completeExceptionally(new SQLException("shutting down", "57P01")));
+    }
+
+    /** Called after a group committed new rows (the processors' wake-up: processing/EventNotifications). */
+    public void onStored(Runnable listener) {
+        this.onStored = listener;
     }
 
     /** Groups that PostgreSQL refused on one row's data and that were therefore written row by row. */
@@ -210,6 +216,13 @@ public final class GroupCommitWriter extends ServiceSupport {
             }
         }
         // autocommit: the statement is committed here, before any request is answered
+        if (!inserted.isEmpty()) {
+            try {
+                onStored.run();
+            } catch (RuntimeException e) {
+                LOG.debug("Wake-up after a store failed: {}", e.getMessage());
+            }
+        }
         for (Pending p : group) {
             UUID id = firsts.get(p.key()) == p ? inserted.get(p.key()) : null;
             p.stored().complete(id);

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import io.github.dialpadwebhooks.Settings;
 import io.github.dialpadwebhooks.db.Database;
+import io.github.dialpadwebhooks.ingest.GroupCommitWriter;
 import org.apache.camel.CamelContext;
 
 /** What the processing routes refer to, and this instance's claim token (processor.instance-id). */
@@ -24,6 +25,27 @@ public final class ProcessingBeans {
         // added after the database: stopped (claims given back) before the pool closes
         context.addService(new ClaimRelease(() -> database.isMigrated() ? database.dataSource() : null, instanceId),
                 true, true);
+        // the consumer's scheduler: the poll, and a wake-up as soon as events are stored (EventNotifications)
+        long pollDelay = settings.number("processor.poll-delay-ms", 200);
+        WakeUpScheduler scheduler = new WakeUpScheduler(pollDelay, pollDelay);
+        context.getRegistry().bind("processingScheduler", scheduler);
+        if (settings.flag("processor.wake-up.enabled", true)) {
+            boolean processes = settings.flag("processor.enabled", true);
+            String listenUrl = settings.text("processor.wake-up.listen-url", "");
+            EventNotifications notifications = new EventNotifications(
+                    settings.flag("ingest.enabled", true) ? database.dataSource() : null,
+                    processes ? () -> database.openConnection(listenUrl, settings.text("database.application-name",
+                            "dialpad-camel") + "-listen") : null,
+                    processes ? scheduler : null,
+                    settings.number("processor.wake-up.notify-interval-ms", 5));
+            context.addService(notifications, true, true);
+            context.getRegistry().bind("eventNotifications", notifications);
+            GroupCommitWriter writer = context.getRegistry().lookupByNameAndType("groupCommitWriter",
+                    GroupCommitWriter.class);
+            if (writer != null) {
+                writer.onStored(notifications::stored);
+            }
+        }
         context.getRegistry().bind("eventGroups", new EventGroups(context));
         context.getRegistry().bind("batchOutcomes", new BatchOutcomes());
         context.getRegistry().bind("pollFailureLogger", new PollFailureLogger());
