@@ -34,6 +34,8 @@ public final class Database extends ServiceSupport {
     private EmbeddedPostgres embedded;
     private HikariDataSource pool;
     private volatile DatabaseUrl url;
+    private String directUrlSetting = "";
+    private volatile DatabaseUrl directUrl;
     private volatile boolean migrated;
     private volatile Thread migrationRetry;
 
@@ -43,6 +45,15 @@ public final class Database extends ServiceSupport {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * {@code database.direct-url}: PostgreSQL itself, for what needs a session of its own (migrations' advisory lock,
+     * LISTEN, a rebuild's search_path) when {@code database.url} goes through PgBouncer in transaction mode. Empty:
+     * the database URL. Set before start.
+     */
+    public void setDirectUrl(String directUrl) {
+        this.directUrlSetting = directUrl == null ? "" : directUrl.trim();
     }
 
     @Override
@@ -55,6 +66,10 @@ public final class Database extends ServiceSupport {
             LOG.info("Database: {}", url.redacted());
         }
         this.url = url;
+        this.directUrl = directUrlSetting.isEmpty() ? url : DatabaseUrl.parse(directUrlSetting);
+        if (directUrl != url) {
+            LOG.info("Database, direct (migrations, LISTEN, rebuilds): {}", directUrl.redacted());
+        }
         pool = new HikariDataSource(hikariConfig(url));
         try {
             migrate();
@@ -74,8 +89,14 @@ public final class Database extends ServiceSupport {
     }
 
     private void migrate() {
-        Flyway.configure()
-                .dataSource(pool)
+        var flyway = Flyway.configure();
+        // its advisory lock is a session's: on PostgreSQL itself when the pool goes through PgBouncer
+        if (directUrl == url) {
+            flyway.dataSource(pool);
+        } else {
+            flyway.dataSource(directUrl.jdbcUrl(), directUrl.user(), directUrl.password());
+        }
+        flyway
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
@@ -122,7 +143,8 @@ public final class Database extends ServiceSupport {
      * {@code search_path}); the caller closes it.
      */
     public HikariDataSource separatePool(String name, int size, String initSql) {
-        HikariConfig config = hikariConfig(url);
+        // its connections keep a session setting: PostgreSQL itself, never a transaction-mode PgBouncer
+        HikariConfig config = hikariConfig(directUrl);
         config.setPoolName(name);
         config.setMaximumPoolSize(size);
         config.setConnectionInitSql("SET jit = off; " + initSql);
@@ -130,11 +152,10 @@ public final class Database extends ServiceSupport {
     }
 
     /**
-     * A connection of its own, outside the pool, for a session that lasts (LISTEN): to {@code url}, or to the
-     * database's own URL when it is empty.
+     * A connection of its own, outside the pool, for a session that lasts (LISTEN), on the direct URL.
      */
-    public java.sql.Connection openConnection(String url, String applicationName) throws java.sql.SQLException {
-        DatabaseUrl target = url == null || url.isBlank() ? this.url : DatabaseUrl.parse(url);
+    public java.sql.Connection openConnection(String applicationName) throws java.sql.SQLException {
+        DatabaseUrl target = directUrl;
         if (target == null) {
             throw new java.sql.SQLException("the database is not started yet", "08000");
         }

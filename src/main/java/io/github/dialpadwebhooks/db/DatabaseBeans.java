@@ -20,6 +20,7 @@ public final class DatabaseBeans {
                 settings.integer("database.pool-size", 10),
                 Duration.ofMillis(settings.integer("database.connection-timeout-ms", 2000)),
                 settings.text("database.application-name", "dialpad-camel")));
+        database.setDirectUrl(settings.text("database.direct-url", ""));
         // started now so the schema exists before routes start; stopped (pool, then embedded server) with Camel
         context.addService(database, true, true);
         database.start();

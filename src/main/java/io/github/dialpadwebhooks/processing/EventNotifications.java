@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * crash costs one poll interval, nothing else). Requests coalesce: at most one NOTIFY at a time, and at most one per
  * {@code processor.wake-up.notify-interval-ms}, however many webhooks arrive.</li>
  * <li><b>Listen</b> (an instance that processes): one dedicated connection LISTENs (a session-level feature, hence
- * its own connection: {@code processor.wake-up.listen-url}, by default the database URL, must reach PostgreSQL
- * directly, not through PgBouncer in transaction mode); a notification wakes the {@link WakeUpScheduler}. When the
+ * its own connection, on {@code database.direct-url}, by default the database URL: PostgreSQL itself, not PgBouncer
+ * in transaction mode); a notification wakes the {@link WakeUpScheduler}. When the
  * connection drops it reconnects after a second; meanwhile the poll does the work.</li>
  * </ul>
  * The local processor is woken directly by the ingest, without the database ({@link #stored()}).

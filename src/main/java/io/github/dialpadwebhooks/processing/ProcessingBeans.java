@@ -31,10 +31,9 @@ public final class ProcessingBeans {
         context.getRegistry().bind("processingScheduler", scheduler);
         if (settings.flag("processor.wake-up.enabled", true)) {
             boolean processes = settings.flag("processor.enabled", true);
-            String listenUrl = settings.text("processor.wake-up.listen-url", "");
             EventNotifications notifications = new EventNotifications(
                     settings.flag("ingest.enabled", true) ? database.dataSource() : null,
-                    processes ? () -> database.openConnection(listenUrl, settings.text("database.application-name",
+                    processes ? () -> database.openConnection(settings.text("database.application-name",
                             "dialpad-camel") + "-listen") : null,
                     processes ? scheduler : null,
                     settings.number("processor.wake-up.notify-interval-ms", 5));

@@ -53,9 +53,12 @@ public final class WakeUpScheduler extends ServiceSupport implements ScheduledPo
         this.task = task;
     }
 
+    /** The consumer stops: the poll in progress finishes, then the thread ends (startScheduler starts a new one). */
     @Override
-    public void unscheduleTask() {
+    public synchronized void unscheduleTask() {
         this.task = null;
+        thread = null;
+        wakeUp();
     }
 
     @Override

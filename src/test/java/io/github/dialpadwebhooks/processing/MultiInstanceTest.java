@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,23 +24,33 @@ import static org.assertj.core.api.Assertions.assertThat;
  * event is claimed exactly once (attempts = 1: no event was ever held by both), every row is right, and both
  * instances did part of the work.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MultiInstanceTest {
 
-    static RunningApp first;
-    static RunningApp second;
+    RunningApp first;
+    RunningApp second;
 
     @BeforeAll
-    static void start() throws Exception {
-        first = RunningApp.withProperty("processor.poll-delay-ms", "10").and("processor.batch-size", "100");
-        second = RunningApp.withProperty("processor.poll-delay-ms", "10").and("processor.batch-size", "100");
+    void start() throws Exception {
+        first = connect(RunningApp.withProperty("processor.poll-delay-ms", "10").and("processor.batch-size", "100"));
+        second = connect(RunningApp.withProperty("processor.poll-delay-ms", "10").and("processor.batch-size", "100"));
         first.start();
         second.start();
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        first.stop();
-        second.stop();
+    void stop() throws Exception {
+        if (first != null) {
+            first.stop();
+        }
+        if (second != null) {
+            second.stop();
+        }
+    }
+
+    /** How an instance reaches the database: directly here, through PgBouncer in MultiInstanceThroughPgBouncerTest. */
+    RunningApp connect(RunningApp app) throws Exception {
+        return app;
     }
 
     @BeforeEach
