@@ -37,6 +37,18 @@ class BenchmarksTest {
                 Integer.getInteger("bench.rebuild.rate", 500), Integer.getInteger("bench.rebuild.baseline-seconds", 30));
     }
 
+    /** End-to-end latency with the wake-up (LISTEN/NOTIFY and in-process) and with the poll alone, same run. */
+    @Test
+    void wakeUp() throws Exception {
+        int rate = Integer.getInteger("bench.latency.rate", 500);
+        int seconds = Integer.getInteger("bench.latency.seconds", 30);
+        Map<String, Object> poll = LatencyBenchmark.run(rate, seconds, Map.of("processor.wake-up.enabled", "false"));
+        Map<String, Object> woken = LatencyBenchmark.run(rate, seconds, Map.of());
+        System.out.printf("wake-up at %d events/s: p50 %s ms, p99 %s ms with it; p50 %s ms, p99 %s ms with the "
+                + "%s ms poll alone%n", rate, woken.get("p50_ms"), woken.get("p99_ms"), poll.get("p50_ms"),
+                poll.get("p99_ms"), "200");
+    }
+
     @Test
     void latency() throws Exception {
         LatencyBenchmark.run(Integer.getInteger("bench.latency.rate", 50),

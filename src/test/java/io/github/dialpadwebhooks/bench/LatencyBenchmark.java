@@ -36,27 +36,16 @@ public final class LatencyBenchmark {
         app.start();
         ExecutorService senders = Executors.newFixedThreadPool(16);
         try {
-            TestDatabase.get().truncateAll();
             AtomicLong next = new AtomicLong(9_100_000_000_000_000L);
-            List<Future<HttpResponse<String>>> responses = new ArrayList<>();
-            long intervalNanos = 1_000_000_000L / ratePerSecond;
-            long startNanos = System.nanoTime();
+            // warm-up at the same rate (JIT, pools, plans), then only what follows is measured
+            int warmup = Integer.getInteger("bench.latency.warmup-seconds", 10);
+            if (warmup > 0) {
+                send(app, senders, next, ratePerSecond, warmup);
+                Events.awaitAllProcessed(Duration.ofMinutes(2));
+            }
+            TestDatabase.get().truncateAll();
+            long accepted = send(app, senders, next, ratePerSecond, seconds);
             int total = ratePerSecond * seconds;
-            for (int i = 0; i < total; i++) {
-                long due = startNanos + i * intervalNanos;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                }
-                long callId = next.incrementAndGet();
-                long now = System.currentTimeMillis();
-                String body = Fixtures.call(callId).state("ringing").at(now).set("date_started", now).json();
-                responses.add(senders.submit(() -> app.post("/webhooks/dialpad", body)));
-            }
-            long accepted = 0;
-            for (Future<HttpResponse<String>> f : responses) {
-                accepted += f.get().statusCode() == 202 ? 1 : 0;
-            }
             Events.awaitAllProcessed(Duration.ofMinutes(2));
             Map<String, Object> figures = Sql.rows("SELECT count(*) AS events, "
                     + "round(1000 * extract(epoch FROM percentile_cont(0.5) WITHIN GROUP "
@@ -75,5 +64,30 @@ public final class LatencyBenchmark {
             senders.shutdownNow();
             app.stop();
         }
+    }
+
+    /** Posts ratePerSecond new calls a second for this long (open loop); returns how many were answered 202. */
+    private static long send(RunningApp app, ExecutorService senders, AtomicLong next, int ratePerSecond, int seconds)
+            throws Exception {
+        List<Future<HttpResponse<String>>> responses = new ArrayList<>();
+        long intervalNanos = 1_000_000_000L / ratePerSecond;
+        long startNanos = System.nanoTime();
+        int total = ratePerSecond * seconds;
+        for (int i = 0; i < total; i++) {
+            long due = startNanos + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            long callId = next.incrementAndGet();
+            long now = System.currentTimeMillis();
+            String body = Fixtures.call(callId).state("ringing").at(now).set("date_started", now).json();
+            responses.add(senders.submit(() -> app.post("/webhooks/dialpad", body)));
+        }
+        long accepted = 0;
+        for (Future<HttpResponse<String>> f : responses) {
+            accepted += f.get().statusCode() == 202 ? 1 : 0;
+        }
+        return accepted;
     }
 }
