@@ -3,6 +3,7 @@ package io.github.dialpadwebhooks.processing;
 import java.time.Duration;
 
 import io.github.dialpadwebhooks.support.Events;
+import io.github.dialpadwebhooks.support.PgBouncer;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Samples;
 import io.github.dialpadwebhooks.support.Sql;
@@ -11,12 +12,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Wake-up (docs/design.md#wake-up): with a poll interval of a minute, an event is still processed at once, whether it
- * was stored by the same instance (woken directly) or by another one (LISTEN/NOTIFY); and when the listener's
- * connection is killed, the poll still processes events and the listener comes back.
+ * was stored by the same instance (woken directly) or by another one (LISTEN/NOTIFY), also with both behind PgBouncer
+ * in transaction mode; and when the listener's connection is killed, the poll still processes events and the
+ * listener comes back.
  */
 class WakeUpTest {
 
@@ -59,6 +62,34 @@ class WakeUpTest {
         } finally {
             worker.stop();
             ingest.stop();
+        }
+    }
+
+    @Test
+    void should_wake_a_worker_through_pgbouncer_in_transaction_mode() throws Exception {
+        assumeThat(PgBouncer.isInstalled()).as("pgbouncer is installed").isTrue();
+        TestDatabase db = TestDatabase.get();
+        try (PgBouncer bouncer = PgBouncer.start(db, 4)) {
+            // NOTIFY goes through PgBouncer with the ingest's statements; LISTEN needs the direct URL
+            RunningApp ingest = RunningApp.withProperty("processor.enabled", "false")
+                    .withDatabaseUrl(bouncer.jdbcUrl(db)).and("database.direct-url", db.jdbcUrl());
+            RunningApp worker = RunningApp.withProperty("ingest.enabled", "false")
+                    .and("processor.poll-delay-ms", MINUTE)
+                    .withDatabaseUrl(bouncer.jdbcUrl(db)).and("database.direct-url", db.jdbcUrl());
+            ingest.start();
+            worker.start();
+            try {
+                awaitListening(worker);
+                for (String sample : new String[] {"call-ringing.json", "call-hangup.json"}) {
+                    assertThat(ingest.post("/webhooks/dialpad", Samples.text(sample)).statusCode()).isEqualTo(202);
+                    Events.awaitAllProcessed(Duration.ofSeconds(5), Duration.ofMillis(10));
+                }
+                assertThat(Sql.rows("SELECT status FROM calls ORDER BY status")).extracting(r -> r.get("status"))
+                        .containsExactly("ended", "ringing");
+            } finally {
+                worker.stop();
+                ingest.stop();
+            }
         }
     }
 
