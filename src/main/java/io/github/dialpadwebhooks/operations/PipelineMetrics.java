@@ -1,9 +1,7 @@
 package io.github.dialpadwebhooks.operations;
 
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -138,17 +136,14 @@ public final class PipelineMetrics {
             // a closed set of labels: event types are chosen by senders (envelopes, unknown call states)
             String type = String.valueOf(row.get("event_type"));
             type = knownEventTypes.contains(type) ? type : "other";
-            String result = outcome.outcomeOf(row.get("id").toString());
+            // the claim says whether this was the event's last attempt (attempts_exhausted, R__processing.sql)
+            String result = outcome.outcomeOf(row);
             if (result == null) {
                 continue;
             }
-            // the claim says whether this was the event's last attempt (attempts_exhausted, R__processing.sql)
-            if (BatchOutcome.FAILED.equals(result) && Boolean.TRUE.equals(row.get("last_attempt"))) {
-                result = "dead_lettered";
-            }
             Counter.builder("dialpad_events_processed").description("Events handled by the processor, by outcome")
                     .tag("event_type", type).tag("outcome", result).register(r).increment();
-            Instant received = instant(row.get("received_at"));
+            Instant received = BatchOutcome.receivedAt(row);
             if (received != null && (BatchOutcome.PROCESSED.equals(result) || BatchOutcome.SKIPPED.equals(result))) {
                 Timer.builder("dialpad_event_processing_latency").description("From received to projected")
                         .tag("event_type", type).publishPercentileHistogram()
@@ -156,15 +151,5 @@ public final class PipelineMetrics {
                         .register(r).record(Duration.between(received, now));
             }
         }
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        return null;
     }
 }

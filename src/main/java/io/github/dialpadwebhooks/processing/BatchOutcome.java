@@ -20,6 +20,8 @@ public final class BatchOutcome {
     public static final String PROCESSED = "processed";
     public static final String SKIPPED = "skipped";
     public static final String FAILED = "failed";
+    /** A failure on the event's last attempt, as record_outcomes records it (R__processing.sql). */
+    public static final String DEAD_LETTERED = "dead_lettered";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_ERROR_LENGTH = 2000;
@@ -74,6 +76,27 @@ public final class BatchOutcome {
         row.put("error_class", errorClass);
         row.put("error", error);
         outcomes.put(id, row);
+    }
+
+    /**
+     * The outcome of one claimed row (a row of sql/processing/claim-events.sql) as onConsume will record it: a failure
+     * on the event's last attempt (its {@code last_attempt} column) is dead-lettered. Null: no outcome in this batch.
+     */
+    public String outcomeOf(Map<String, Object> claimedRow) {
+        String result = outcomeOf(claimedRow.get("id").toString());
+        return FAILED.equals(result) && Boolean.TRUE.equals(claimedRow.get("last_attempt")) ? DEAD_LETTERED : result;
+    }
+
+    /** When a claimed row was stored (its {@code received_at} column), or null. */
+    public static java.time.Instant receivedAt(Map<String, Object> claimedRow) {
+        Object value = claimedRow.get("received_at");
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        if (value instanceof java.time.OffsetDateTime o) {
+            return o.toInstant();
+        }
+        return null;
     }
 
     /** processed / skipped / failed for this event id, or null if the batch has no outcome for it. */

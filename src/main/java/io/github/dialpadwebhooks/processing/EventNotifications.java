@@ -44,7 +44,6 @@ public final class EventNotifications extends ServiceSupport {
     private final DataSource pool;
     private final ConnectionFactory listenConnection;
     private final WakeUpScheduler localProcessor;
-    private final boolean notify;
     private final long notifyIntervalMillis;
     private final Semaphore notifyRequests = new Semaphore(0);
     private volatile boolean running;
@@ -62,7 +61,6 @@ public final class EventNotifications extends ServiceSupport {
         this.pool = pool;
         this.listenConnection = listenConnection;
         this.localProcessor = localProcessor;
-        this.notify = pool != null;
         this.notifyIntervalMillis = notifyIntervalMillis;
     }
 
@@ -71,7 +69,7 @@ public final class EventNotifications extends ServiceSupport {
         if (localProcessor != null) {
             localProcessor.wakeUp();
         }
-        if (notify && notifyRequests.availablePermits() == 0) {
+        if (pool != null && notifyRequests.availablePermits() == 0) {
             notifyRequests.release();
         }
     }
@@ -79,7 +77,7 @@ public final class EventNotifications extends ServiceSupport {
     @Override
     protected void doStart() {
         running = true;
-        if (notify) {
+        if (pool != null) {
             notifier = thread(this::notifyLoop, "wake-up-notify");
         }
         if (listenConnection != null && localProcessor != null) {

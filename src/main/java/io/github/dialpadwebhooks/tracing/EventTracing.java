@@ -1,8 +1,6 @@
 package io.github.dialpadwebhooks.tracing;
 
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -95,10 +93,7 @@ public final class EventTracing {
                 continue;
             }
             String id = String.valueOf(row.get("id"));
-            String result = outcome.outcomeOf(id);
-            if (BatchOutcome.FAILED.equals(result) && Boolean.TRUE.equals(row.get("last_attempt"))) {
-                result = "dead_lettered";
-            }
+            String result = outcome.outcomeOf(row);
             var builder = tracer.spanBuilder("process dialpad event")
                     .setSpanKind(SpanKind.CONSUMER)
                     .setParent(Context.root().with(Span.wrap(stored)))
@@ -115,7 +110,7 @@ public final class EventTracing {
                 builder.addLink(batch, Attributes.of(BATCH_SIZE, (long) claimed.size()));
             }
             Span span = builder.startSpan();
-            Instant received = instant(row.get("received_at"));
+            Instant received = BatchOutcome.receivedAt(row);
             if (received != null) {
                 span.addEvent("stored", Attributes.empty(), received);
             }
@@ -123,7 +118,7 @@ public final class EventTracing {
             if (result != null) {
                 span.setAttribute(OUTCOME, result);
                 span.addEvent(BatchOutcome.PROCESSED.equals(result) ? "projected" : result);
-                if (BatchOutcome.FAILED.equals(result) || "dead_lettered".equals(result)) {
+                if (BatchOutcome.FAILED.equals(result) || BatchOutcome.DEAD_LETTERED.equals(result)) {
                     span.setStatus(StatusCode.ERROR);
                 }
             }
@@ -146,15 +141,5 @@ public final class EventTracing {
         SpanContext context = SpanContext.createFromRemoteParent(m.group(1), m.group(2),
                 TraceFlags.fromHex(m.group(3), 0), TraceState.getDefault());
         return context.isValid() ? context : null;
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        return null;
     }
 }
