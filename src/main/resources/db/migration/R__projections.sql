@@ -159,6 +159,9 @@ BEGIN
         groups AS (
             -- one row per connected group: its legs (the same set whichever seed found it)
             SELECT DISTINCT legs FROM (SELECT array_agg(call_id ORDER BY call_id) AS legs FROM reach GROUP BY seed) g),
+        group_legs AS MATERIALIZED (
+            -- each group's legs, one row each, joined to legs once below (a join per group would scan legs n times)
+            SELECT g.legs, u.call_id FROM groups g CROSS JOIN LATERAL unnest(g.legs) AS u(call_id)),
         summary AS (
             SELECT g.legs,
                    COALESCE(min(c.dialpad_call_id) FILTER (WHERE c.master_call_id IS NULL
@@ -177,9 +180,8 @@ BEGIN
                         WHEN bool_and(c.status = 'ended') THEN 'missed' END AS outcome,
                    -- the longest leg's talk time (legs of one conversation each report it)
                    max(c.talk_time_ms) AS talk_time_ms
-            FROM groups g
-            CROSS JOIN LATERAL unnest(g.legs) AS u(call_id)
-            JOIN legs c ON c.dialpad_call_id = u.call_id
+            FROM group_legs g
+            JOIN legs c ON c.dialpad_call_id = g.call_id
             GROUP BY g.legs),
         members AS (
             SELECT u.call_id, s.interaction_id FROM summary s CROSS JOIN LATERAL unnest(s.legs) AS u(call_id)),

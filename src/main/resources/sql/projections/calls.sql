@@ -90,15 +90,17 @@ SELECT app_id, dialpad_call_id, min(direction), min(from_number), min(to_number)
        -- the state of the latest event
        (array_agg(state ORDER BY event_at DESC NULLS LAST, state DESC))[1],
        max(event_at),
-       COALESCE((SELECT f.facts FROM facts f
-                 WHERE f.app_id = events.app_id AND f.dialpad_call_id = events.dialpad_call_id), '{}'),
+       COALESCE(f.facts, '{}'),
        -- durations: the largest seen
        max(talk_time_ms), max(hold_time_ms), max(total_duration_ms),
        -- a new row's likely interaction (its entry point, else its master, else itself), so that the usual case needs
        -- no second write; project-call-interactions sets the real one right after
        COALESCE(max(entry_point_call_id), max(master_call_id), dialpad_call_id)
 FROM events
-GROUP BY app_id, dialpad_call_id
+-- a join, not a subquery per call: a batch of n calls would scan facts n times
+LEFT JOIN facts f USING (app_id, dialpad_call_id)
+-- (facts has one row per call: grouping by it too keeps one row per call)
+GROUP BY app_id, dialpad_call_id, f.facts
 ORDER BY app_id, dialpad_call_id
 ON CONFLICT (app_id, dialpad_call_id) DO UPDATE SET
     direction = COALESCE(c.direction, EXCLUDED.direction),
