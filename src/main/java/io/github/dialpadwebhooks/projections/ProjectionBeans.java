@@ -15,7 +15,8 @@ public final class ProjectionBeans {
         ProjectionRebuilds rebuilds = new ProjectionRebuilds(context, database,
                 context.getRegistry().lookupByNameAndType("eventGroups", EventGroups.class),
                 settings.text("processor.instance-id", "instance"),
-                settings.integer("rebuild.batch-size", 2000), settings.integer("rebuild.lease-seconds", 60));
+                settings.integer("rebuild.batch-size", 2000), settings.integer("rebuild.workers", 2),
+                settings.integer("rebuild.lease-seconds", 60));
         context.addService(rebuilds, true, true);
         context.getRegistry().bind("projectionRebuilds", rebuilds);
     }

@@ -9,13 +9,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.dialpadwebhooks.admin.AdminRequestException;
@@ -81,6 +85,7 @@ public final class ProjectionRebuilds extends ServiceSupport {
     private final EventGroups groups;
     private final String owner;
     private final int batchSize;
+    private final int workers;
     private final int leaseSeconds;
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "projection-rebuild");
@@ -90,12 +95,13 @@ public final class ProjectionRebuilds extends ServiceSupport {
     private ProducerTemplate producer;
 
     public ProjectionRebuilds(CamelContext context, Database database, EventGroups groups, String owner, int batchSize,
-            int leaseSeconds) {
+            int workers, int leaseSeconds) {
         this.context = context;
         this.database = database;
         this.groups = groups;
         this.owner = owner;
         this.batchSize = batchSize;
+        this.workers = Math.max(1, workers);
         this.leaseSeconds = leaseSeconds;
     }
 
@@ -147,7 +153,12 @@ public final class ProjectionRebuilds extends ServiceSupport {
     /** The whole rebuild, on the rebuild thread. */
     void run(long id, Projection projection) {
         String schema = "rebuild_" + projection.name();
-        try (HikariDataSource copies = database.separatePool("rebuild-" + projection.name(), 2,
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "projection-rebuild-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try (HikariDataSource copies = database.separatePool("rebuild-" + projection.name(), workers + 1,
                 "SET search_path = " + schema + ", public")) {
             Map<String, Object> state = state(id);
             boolean fresh = state.get("cursor_processed_at") == null;
@@ -158,51 +169,107 @@ public final class ProjectionRebuilds extends ServiceSupport {
                 ps.setBoolean(3, fresh);
                 ps.execute();
             }
-            LOG.info("Rebuild {} of {}: {} events to run through the routes into schema {}{}", id, projection.name(),
-                    state.get("total"), schema, fresh ? "" : " (resumed at " + state.get("done") + ")");
+            LOG.info("Rebuild {} of {}: {} events to run through the routes into schema {} ({} at a time){}", id,
+                    projection.name(), state.get("total"), schema, workers,
+                    fresh ? "" : " (resumed at " + state.get("done") + ")");
             // backfill and catch up, batch after batch, until a batch is not full: what is left (events processed
-            // during the last batch) is run under the swap's lock
+            // during the last batch) is run under the swap's lock. Batches are read in (processed_at, id) order and
+            // up to `workers` of them run into the copies at once (merges: any order gives the same rows); the
+            // cursor saved is always that of the last batch of an unbroken run of finished ones, so a rebuild cut
+            // off resumes with nothing skipped (the batches after it run again: harmless)
+            Timestamp cursorAt = null;
+            Object cursorId = null;
+            try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT cursor_processed_at, cursor_id FROM projection_rebuilds WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    cursorAt = rs.getTimestamp(1);
+                    cursorId = rs.getObject(2);
+                }
+            }
+            Deque<Batch> running = new ArrayDeque<>();
             int found;
             int batches = 0;
-            do {
-                found = runBatch(id, projection, copies, NEXT, batchSize);
-                batches++;
-                if (Integer.bitCount(batches) == 1) {
-                    // the copies grow from nothing: fresh statistics after batch 1, 2, 4, 8 ... keep their plans
-                    // (index lookups, not scans) as they do for the served tables
-                    analyze(copies, projection);
+            try {
+                do {
+                    List<Map<String, Object>> rows = next(id, cursorAt, cursorId, batchSize);
+                    found = rows.size();
+                    if (found > 0) {
+                        Map<String, Object> last = rows.get(found - 1);
+                        cursorAt = (Timestamp) last.get("processed_at");
+                        cursorId = last.get("id");
+                        running.add(new Batch(rows, pool.submit(() -> {
+                            project(rows, copies);
+                            return null;
+                        })));
+                        while (running.size() >= workers) {
+                            finish(id, running.poll());
+                        }
+                        batches++;
+                        if (Integer.bitCount(batches) == 1) {
+                            // the copies grow from nothing: fresh statistics after batch 1, 2, 4, 8 ... keep their
+                            // plans (index lookups, not scans) as they do for the served tables
+                            analyze(copies, projection);
+                        }
+                    }
+                } while (found >= batchSize);
+                while (!running.isEmpty()) {
+                    finish(id, running.poll());
                 }
-            } while (found >= batchSize);
+            } finally {
+                running.forEach(b -> b.done().cancel(true));
+            }
             swap(id, projection, copies);
             LOG.info("Rebuild {} of {}: swapped in", id, projection.name());
         } catch (Exception e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             LOG.warn("Rebuild {} of {} failed (POST the rebuild again to resume it): {}", id, projection.name(),
-                    e.getMessage());
-            end(id, e.getMessage() == null ? e.toString() : e.getMessage());
+                    cause.getMessage());
+            end(id, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        } finally {
+            pool.shutdownNow();
         }
     }
 
-    /** The next events of the statement through the routes, then the cursor saved. Returns how many there were. */
-    private int runBatch(long id, Projection projection, HikariDataSource copies, String statement, int limit)
-            throws Exception {
+    /** A batch of events running into the copies. */
+    private record Batch(List<Map<String, Object>> rows, Future<Void> done) {
+    }
+
+    /** Waits for the batch, then saves the cursor after it and its count (and renews the lease). */
+    private void finish(long id, Batch batch) throws Exception {
+        batch.done().get();
+        saveProgress(id, batch.rows());
+    }
+
+    /** The next processed events of the rebuild's types after the cursor, in (processed_at, id) order. */
+    private List<Map<String, Object>> next(long id, Timestamp cursorAt, Object cursorId, int limit)
+            throws SQLException {
+        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(NEXT)) {
+            ps.setTimestamp(1, cursorAt);
+            ps.setObject(2, cursorId);
+            ps.setLong(3, id);
+            ps.setInt(4, limit);
+            return rows(ps);
+        }
+    }
+
+    private static List<Map<String, Object>> rows(PreparedStatement ps) throws SQLException {
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(statement)) {
-            ps.setLong(1, id);
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("id", rs.getObject("id"));
-                    row.put("event_type", rs.getString("event_type"));
-                    row.put("processed_at", rs.getTimestamp("processed_at"));
-                    rows.add(row);
-                }
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("id", rs.getObject("id"));
+                row.put("event_type", rs.getString("event_type"));
+                row.put("processed_at", rs.getTimestamp("processed_at"));
+                rows.add(row);
             }
         }
-        if (rows.isEmpty()) {
-            return 0;
-        }
-        project(rows, copies);
+        return rows;
+    }
+
+    /** After a batch: its count, the cursor after its last event, the lease renewed. */
+    private void saveProgress(long id, List<Map<String, Object>> rows) throws SQLException {
         Map<String, Object> last = rows.get(rows.size() - 1);
         try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(PROGRESS)) {
             ps.setInt(1, rows.size());
@@ -217,7 +284,21 @@ public final class ProjectionRebuilds extends ServiceSupport {
                 throw new IllegalStateException("rebuild " + id + " is no longer this instance's (lease expired)");
             }
         }
-        return rows.size();
+    }
+
+    /** The swap's events (SWAP_EVENTS, after the saved cursor) through the routes, then the cursor saved. */
+    private void runSwapEvents(long id, HikariDataSource copies) throws Exception {
+        List<Map<String, Object>> rows;
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(SWAP_EVENTS)) {
+            ps.setLong(1, id);
+            ps.setInt(2, Integer.MAX_VALUE);
+            rows = rows(ps);
+        }
+        if (!rows.isEmpty()) {
+            project(rows, copies);
+            saveProgress(id, rows);
+        }
     }
 
     /** These events through the current router, writing the copies; a failed group is retried event by event. */
@@ -260,7 +341,7 @@ public final class ProjectionRebuilds extends ServiceSupport {
             }
             // the last events: processed since the cursor, or claimed right now, read in one snapshot (no LIMIT: a
             // second read could miss an event moving from claimed to processed between the two)
-            runBatch(id, projection, copies, SWAP_EVENTS, Integer.MAX_VALUE);
+            runSwapEvents(id, copies);
             try (PreparedStatement ps = c.prepareStatement("SELECT rebuild_swap(?, ?)")) {
                 ps.setString(1, projection.name());
                 ps.setArray(2, c.createArrayOf("text", projection.tables().toArray()));
