@@ -21,6 +21,10 @@ public final class Application {
         if (CommandLine.isCommand(args)) {
             System.exit(CommandLine.run(args, System.out, System.err));
         }
+        if (args.length > 0 && args[0].equals(CLASS_DATA_SHARING_TRAINING)) {
+            classDataSharingTraining();
+            return;
+        }
         boolean dev = args.length > 0 && args[0].equals("dev");
         CountDownLatch stopped = new CountDownLatch(1);
         // On SIGTERM the JVM would exit with 143 once its hooks are done. This hook waits until Camel has stopped
@@ -84,9 +88,38 @@ public final class Application {
                 + dev.getProperty("database.embedded.data-dir") + " unless DATABASE_URL is set");
     }
 
+    static final String CLASS_DATA_SHARING_TRAINING = "class-data-sharing-training";
+
+    /**
+     * The build's training run for class-data sharing (pom.xml: {@code java -XX:ArchiveClassesAtExit=… -jar …
+     * class-data-sharing-training}): the service as it starts, on free loopback ports and with no database there,
+     * stopped a second after it started. The classes it loaded are archived, and a start with
+     * {@code -XX:SharedArchiveFile} maps them instead of loading them again (docs/deploy.md#start-up).
+     */
+    static void classDataSharingTraining() throws Exception {
+        Main main = create();
+        main.addOverrideProperty("camel.server.host", "127.0.0.1");
+        main.addOverrideProperty("camel.server.port", Integer.toString(freePort()));
+        main.addOverrideProperty("camel.management.port", Integer.toString(freePort()));
+        main.addOverrideProperty("database.url", "postgres://postgres@127.0.0.1:" + freePort() + "/none");
+        main.addOverrideProperty("database.direct-url", "");
+        main.addOverrideProperty("camel.main.duration-max-seconds", "1");
+        main.run(new String[0]);
+        System.exit(0);
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     /** The application as it runs in production; tests start this same Main with their own overrides. */
     public static Main create() {
-        Main main = new Main(AppConfiguration.class);
+        // the configuration and the Java DSL route named, not found by scanning the package (300 ms of start-up)
+        Main main = new Main();
+        main.configure().addConfiguration(AppConfiguration.class);
+        main.configure().addRoutesBuilder(io.github.dialpadwebhooks.projections.ProjectChangeLogRoute.class);
         // the packaged defaults first, then ./application.properties (the file engineers edit) on top
         main.setDefaultPropertyPlaceholderLocation("classpath:application.properties,file:application.properties;optional=true");
         // tracing is off unless the standard OTEL_* variables ask for traces (docs/tracing.md); its beans are bound
