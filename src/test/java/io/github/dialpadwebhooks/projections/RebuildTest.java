@@ -153,11 +153,16 @@ class RebuildTest {
         }
     }
 
-    private static RunningApp app(Path routes, String batchSize) {
-        return RunningApp.withProperty("camel.main.routes-include-pattern",
+    private RunningApp app(Path routes, String batchSize) throws Exception {
+        return connect(RunningApp.withProperty("camel.main.routes-include-pattern",
                         "file:" + routes.toAbsolutePath() + "/**/*.camel.yaml")
                 .and("processor.poll-delay-ms", "20")
-                .and("rebuild.batch-size", batchSize);
+                .and("rebuild.batch-size", batchSize));
+    }
+
+    /** How an instance reaches the database: directly here, through PgBouncer in RebuildThroughPgBouncerTest. */
+    RunningApp connect(RunningApp app) throws Exception {
+        return app;
     }
 
     private static void post(RunningApp app, long call) {
