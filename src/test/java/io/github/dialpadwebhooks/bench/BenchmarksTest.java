@@ -20,6 +20,27 @@ class BenchmarksTest {
                 Integer.getInteger("bench.drain.runs", 3), Map.of());
     }
 
+    /**
+     * The drain directly and through PgBouncer in transaction mode (docs/deploy.md), same run: what the pooler in
+     * the path costs the processing (-Dbench.drain.events, -Dbench.drain.runs).
+     */
+    @Test
+    void drainThroughPgBouncer() throws Exception {
+        org.assertj.core.api.Assumptions.assumeThat(io.github.dialpadwebhooks.support.PgBouncer.isInstalled())
+                .as("pgbouncer is installed").isTrue();
+        int events = Integer.getInteger("bench.drain.events", 100_000);
+        int runs = Integer.getInteger("bench.drain.runs", 3);
+        var direct = DrainBenchmark.run(events, runs, Map.of());
+        var db = io.github.dialpadwebhooks.support.TestDatabase.get();
+        try (var bouncer = io.github.dialpadwebhooks.support.PgBouncer.start(db, 8)) {
+            var through = DrainBenchmark.run(events, runs, Map.of("database.url", bouncer.jdbcUrl(db),
+                    "database.direct-url", db.jdbcUrl()));
+            System.out.printf("drain through PgBouncer: median %.0f events/s against %.0f directly (%.0f%%)%n",
+                    DrainBenchmark.median(through), DrainBenchmark.median(direct),
+                    100 * DrainBenchmark.median(through) / DrainBenchmark.median(direct));
+        }
+    }
+
     @Test
     void stats() throws Exception {
         StatsBenchmark.run(Integer.getInteger("bench.stats.rows", 1_000_000));

@@ -74,8 +74,13 @@ public final class DrainBenchmark {
             app.stop();
         }
         List<Double> rates = results.stream().map(Result::eventsPerSecond).sorted().toList();
-        System.out.printf("drain median: %.0f events/s (runs: %s)%n", rates.get(rates.size() / 2),
+        System.out.printf("drain median: %.0f events/s (runs: %s)%n", median(results),
                 rates.stream().map(r -> String.format("%.0f", r)).toList());
         return results;
+    }
+
+    static double median(List<Result> results) {
+        List<Double> rates = results.stream().map(Result::eventsPerSecond).sorted().toList();
+        return rates.get(rates.size() / 2);
     }
 }
