@@ -72,10 +72,15 @@ END $$;
 -- merge_facts over many rows (the events of one group).
 CREATE OR REPLACE AGGREGATE merge_facts_agg(jsonb) (SFUNC = merge_facts, STYPE = jsonb, INITCOND = '{}');
 
--- When an event happened, as facts compare it: its event_timestamp (epoch ms), -1 when it has none.
+-- When an event happened, as facts compare it: its event_timestamp (epoch ms), -1 when it has none; as a number (to
+-- sort by) and as the facts' "at" ([number]).
+CREATE OR REPLACE FUNCTION event_at_number(p_payload jsonb) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT COALESCE(CAST(p_payload ->> 'event_timestamp' AS numeric), -1) $$;
+
 CREATE OR REPLACE FUNCTION event_at_key(p_payload jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT jsonb_build_array(COALESCE(CAST(p_payload ->> 'event_timestamp' AS numeric), -1)) $$;
+    AS $$ SELECT jsonb_build_array(event_at_number(p_payload)) $$;
 
 -- Calls grouped into customer interactions (call_interactions), for the calls of the given events: legs are linked
 -- when one names the other in master_call_id, entry_point_call_id or operator_call_id, and an interaction is a
