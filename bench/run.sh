@@ -56,12 +56,18 @@ field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}'; }
 rss_mb() { ps -o rss= -p "$1" | awk '{printf "%d", $1/1024}'; }
 
 # --- PostgreSQL alone: pgbench running the service's INSERT (same payload, unique ids) ---
+# The statement of sql/ingest/insert-events.sql for one row: its idempotency key first, then the event (with the key
+# check of its insert trigger), as the service does for each webhook since V12 (docs/partitioning.md).
 fresh_db bench_ceiling
-for f in $(ls src/main/resources/db/migration/V*.sql | sort -V); do psql "$BASE_URL/bench_ceiling" -q -1 -f "$f" >/dev/null; done
+for f in $(ls src/main/resources/db/migration/V*.sql | sort -V) $(ls src/main/resources/db/migration/R__*.sql | sort); do
+  psql "$BASE_URL/bench_ceiling" -q -1 -v ON_ERROR_STOP=1 -f "$f" >/dev/null
+done
 PAYLOAD=$(tr -d '\n' < src/main/resources/samples/call-ringing.json | sed "s/'/''/g")
 cat > "$WORK/insert.sql" <<SQL
 \set n random(1, 9000000000000000)
-INSERT INTO webhook_events (app_id, event_type, dialpad_event_id, payload) VALUES ('default', 'call.ring', 'call:' || :n || ':' || :client_id, '$PAYLOAD'::jsonb) ON CONFLICT (app_id, dialpad_event_id) DO NOTHING RETURNING id;
+WITH rows AS (SELECT 'default' AS app_id, 'call.ring' AS event_type, 'call:' || :n || ':' || :client_id AS dialpad_event_id),
+new_keys AS (INSERT INTO webhook_event_keys (app_id, dialpad_event_id, event_id, received_at) SELECT app_id, dialpad_event_id, gen_random_uuid(), now() FROM rows ON CONFLICT (app_id, dialpad_event_id) DO NOTHING RETURNING app_id, dialpad_event_id, event_id, received_at)
+INSERT INTO webhook_events (id, app_id, event_type, dialpad_event_id, payload, received_at) SELECT k.event_id, r.app_id, r.event_type, r.dialpad_event_id, '$PAYLOAD'::jsonb, k.received_at FROM new_keys k JOIN rows r USING (app_id, dialpad_event_id) RETURNING id;
 SQL
 declare -A CEILING
 MAX_CLIENTS=$(( $(psql "$SERVER_URL" -qAtc "show max_connections") - 10 ))

@@ -59,6 +59,7 @@ CREATE OR REPLACE FUNCTION dialpad_id_of(q text) RETURNS bigint LANGUAGE sql IMM
     SELECT CASE WHEN q ~ '^[0-9]{1,19}$' AND CAST(q AS numeric) <= 9223372036854775807 THEN CAST(q AS bigint) END
 $$;
 
+-- (re-created on the partitioned webhook_events of V12: functions of a table row type follow the table)
 -- The events explorer's filter (GET /events: search-events.sql and find-events-by-dialpad-id.sql), each parameter as
 -- the query string gave it (absent or empty: any). outcome: processed, skipped, dead_lettered or unprocessed
 -- (processed_at IS NULL); phone: one of the payload's external_number, internal_number, from_number, to_number (an

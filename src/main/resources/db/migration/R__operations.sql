@@ -1,30 +1,37 @@
 -- Operations functions: the totals behind /stats and the gauges, and /stats itself (repeatable migration: edit
 -- here, Flyway re-creates them when this file changes). The table webhook_event_totals and its triggers are in V3.
 
+-- The day (UTC) an event's totals are counted in: the day of its partition (V12), so dropping the partition drops
+-- exactly its totals. /stats sums the days.
+CREATE OR REPLACE FUNCTION totals_day(p_received_at timestamptz) RETURNS date LANGUAGE sql IMMUTABLE STRICT AS $$
+    SELECT (p_received_at AT TIME ZONE 'UTC')::date
+$$;
+
 -- Statement-level triggers on webhook_events keep webhook_event_totals exact: every statement that changes outcomes
 -- (the processor's mark, a replay, retention, a manual UPDATE or DELETE) adjusts them once, with one row per group it
 -- touched. Ingest's INSERTs do not fire them (a new event has no outcome), so the hot path pays nothing.
 CREATE OR REPLACE FUNCTION webhook_event_totals_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO webhook_event_totals AS t (app_id, event_type, outcome, events)
-    SELECT app_id, event_type, outcome, sum(delta)
-    FROM (SELECT app_id, event_type, outcome, 1 AS delta FROM new_rows WHERE outcome IS NOT NULL
+    INSERT INTO webhook_event_totals AS t (app_id, event_type, outcome, received_on, events)
+    SELECT app_id, event_type, outcome, received_on, sum(delta)
+    FROM (SELECT app_id, event_type, outcome, totals_day(received_at) AS received_on, 1 AS delta
+          FROM new_rows WHERE outcome IS NOT NULL
           UNION ALL
-          SELECT app_id, event_type, outcome, -1 FROM old_rows WHERE outcome IS NOT NULL) AS d
-    GROUP BY app_id, event_type, outcome
+          SELECT app_id, event_type, outcome, totals_day(received_at), -1 FROM old_rows WHERE outcome IS NOT NULL) AS d
+    GROUP BY app_id, event_type, outcome, received_on
     HAVING sum(delta) <> 0
-    ORDER BY app_id, event_type, outcome          -- one lock order for every writer: no deadlocks
-    ON CONFLICT (app_id, event_type, outcome) DO UPDATE SET events = t.events + EXCLUDED.events;
+    ORDER BY app_id, event_type, outcome, received_on          -- one lock order for every writer: no deadlocks
+    ON CONFLICT (app_id, event_type, outcome, received_on) DO UPDATE SET events = t.events + EXCLUDED.events;
     RETURN NULL;
 END $$;
 
 CREATE OR REPLACE FUNCTION webhook_event_totals_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO webhook_event_totals AS t (app_id, event_type, outcome, events)
-    SELECT app_id, event_type, outcome, -count(*) FROM old_rows WHERE outcome IS NOT NULL
-    GROUP BY app_id, event_type, outcome
-    ORDER BY app_id, event_type, outcome
-    ON CONFLICT (app_id, event_type, outcome) DO UPDATE SET events = t.events + EXCLUDED.events;
+    INSERT INTO webhook_event_totals AS t (app_id, event_type, outcome, received_on, events)
+    SELECT app_id, event_type, outcome, totals_day(received_at), -count(*) FROM old_rows WHERE outcome IS NOT NULL
+    GROUP BY 1, 2, 3, 4
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT (app_id, event_type, outcome, received_on) DO UPDATE SET events = t.events + EXCLUDED.events;
     RETURN NULL;
 END $$;
 
@@ -37,9 +44,9 @@ END $$;
 -- Recomputes the totals from the rows (after a bulk load with outcomes already set, for instance).
 CREATE OR REPLACE FUNCTION webhook_event_totals_rebuild() RETURNS void LANGUAGE sql AS $$
     DELETE FROM webhook_event_totals;
-    INSERT INTO webhook_event_totals (app_id, event_type, outcome, events)
-    SELECT app_id, event_type, outcome, count(*) FROM webhook_events WHERE outcome IS NOT NULL
-    GROUP BY app_id, event_type, outcome;
+    INSERT INTO webhook_event_totals (app_id, event_type, outcome, received_on, events)
+    SELECT app_id, event_type, outcome, totals_day(received_at), count(*) FROM webhook_events WHERE outcome IS NOT NULL
+    GROUP BY 1, 2, 3, 4;
 $$;
 
 -- The numbers of GET /stats (and, with p_max_groups = 0, of the gauges): totals, per event type and per app. Reads

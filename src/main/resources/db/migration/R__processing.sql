@@ -14,8 +14,12 @@ CREATE OR REPLACE FUNCTION attempts_exhausted(p_attempts integer, p_max_redelive
 --   failed, attempts used up  -> a webhook_dead_letters row and outcome dead_lettered, atomically (one statement);
 --                                writing the dead letter twice is a no-op (ON CONFLICT)
 -- p_outcomes: [{"id": uuid, "outcome": "processed"|"skipped"|"failed", "error_class": ..., "error": ...}, ...]
+-- p_received_from / p_received_to: the batch's received_at bounds, so only the day partitions holding it are read
+DROP FUNCTION IF EXISTS record_outcomes(jsonb, text, integer, integer, integer);
 CREATE OR REPLACE FUNCTION record_outcomes(p_outcomes jsonb, p_instance text, p_max_redeliveries integer,
-                                           p_retry_delay_ms integer, p_retry_max_delay_ms integer)
+                                           p_retry_delay_ms integer, p_retry_max_delay_ms integer,
+                                           p_received_from timestamptz DEFAULT '-infinity',
+                                           p_received_to timestamptz DEFAULT 'infinity')
     RETURNS void LANGUAGE sql AS $$
     WITH o AS (
         SELECT * FROM jsonb_to_recordset(p_outcomes) AS o(id uuid, outcome text, error_class text, error text)),
@@ -25,6 +29,7 @@ CREATE OR REPLACE FUNCTION record_outcomes(p_outcomes jsonb, p_instance text, p_
         SELECT e.id, e.app_id, e.event_type, e.dialpad_event_id, e.payload, o.error_class, o.error, e.attempts
         FROM webhook_events e JOIN o ON o.id = e.id
         WHERE o.outcome = 'failed' AND attempts_exhausted(e.attempts, p_max_redeliveries)
+          AND e.received_at BETWEEN p_received_from AND p_received_to
           AND e.claimed_by = p_instance AND e.processed_at IS NULL
         ON CONFLICT (event_id) WHERE replayed_at IS NULL DO NOTHING)
     UPDATE webhook_events AS e SET
@@ -40,11 +45,15 @@ CREATE OR REPLACE FUNCTION record_outcomes(p_outcomes jsonb, p_instance text, p_
         claimed_by = CASE WHEN o.outcome = 'failed' THEN NULL ELSE e.claimed_by END
     FROM o
     WHERE e.id = o.id AND e.claimed_by = p_instance AND e.processed_at IS NULL
+      AND e.received_at BETWEEN p_received_from AND p_received_to
 $$;
 
 -- process-webhook-events' onConsumeFailed: the batch failed as a whole (not one event): its claims are given back
 -- after the retry delay, with the error.
-CREATE OR REPLACE FUNCTION release_batch(p_ids uuid[], p_instance text, p_error text, p_retry_delay_ms integer)
+DROP FUNCTION IF EXISTS release_batch(uuid[], text, text, integer);
+CREATE OR REPLACE FUNCTION release_batch(p_ids uuid[], p_instance text, p_error text, p_retry_delay_ms integer,
+                                         p_received_from timestamptz DEFAULT '-infinity',
+                                         p_received_to timestamptz DEFAULT 'infinity')
     RETURNS void LANGUAGE sql AS $$
     UPDATE webhook_events SET
         claimed_by = NULL,
@@ -52,4 +61,5 @@ CREATE OR REPLACE FUNCTION release_batch(p_ids uuid[], p_instance text, p_error 
         last_error = left('batch failed: ' || p_error, 2000),
         available_at = now() + make_interval(secs => p_retry_delay_ms / 1000.0)
     WHERE id = ANY (p_ids) AND claimed_by = p_instance AND processed_at IS NULL
+      AND received_at BETWEEN p_received_from AND p_received_to
 $$;

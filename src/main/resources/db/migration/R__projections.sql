@@ -98,7 +98,10 @@ CREATE OR REPLACE FUNCTION event_at_key(p_payload jsonb) RETURNS jsonb
 -- app for every leg. Each statement is planned for its arguments (plan_cache_mode): a generic plan made while the
 -- arrays were small was measured 3x slower. (A single recursive query over calls took ~100 ms per group of events,
 -- hash joins of whole tables and JIT compilation, where this takes a few.)
-CREATE OR REPLACE FUNCTION refresh_interactions(p_event_ids uuid[]) RETURNS void
+-- p_received_from / p_received_to: the events' received_at bounds, so only the day partitions holding them are read.
+DROP FUNCTION IF EXISTS refresh_interactions(uuid[]);
+CREATE OR REPLACE FUNCTION refresh_interactions(p_event_ids uuid[], p_received_from timestamptz DEFAULT '-infinity',
+                                                p_received_to timestamptz DEFAULT 'infinity') RETURNS void
     LANGUAGE plpgsql
     SET jit = off SET plan_cache_mode = force_custom_plan
     AS $$
@@ -111,11 +114,15 @@ DECLARE
 BEGIN
     -- one refresh at a time per schema (a projection rebuild refreshes its copy in schema rebuild_calls meanwhile)
     PERFORM pg_advisory_xact_lock(hashtext(current_schema() || '.call_interactions'));
-    FOR v_app IN SELECT DISTINCT e.app_id FROM webhook_events e WHERE e.id = ANY (p_event_ids) ORDER BY 1 LOOP
+    FOR v_app IN SELECT DISTINCT e.app_id FROM webhook_events e
+                 WHERE e.id = ANY (p_event_ids) AND e.received_at BETWEEN p_received_from AND p_received_to
+                 ORDER BY 1 LOOP
         -- the calls of these events, and the legs of the interactions they were part of (a group can split when a
         -- leg's operator link changes)
         v_seeds := ARRAY(SELECT DISTINCT CAST(e.payload ->> 'call_id' AS bigint)
-                         FROM webhook_events e WHERE e.id = ANY (p_event_ids) AND e.app_id = v_app);
+                         FROM webhook_events e
+                         WHERE e.id = ANY (p_event_ids) AND e.received_at BETWEEN p_received_from AND p_received_to
+                           AND e.app_id = v_app);
         v_old := ARRAY(SELECT DISTINCT c.interaction_id FROM calls c
                        WHERE c.app_id = v_app AND c.dialpad_call_id = ANY (v_seeds) AND c.interaction_id IS NOT NULL);
         v_found := ARRAY(SELECT c.dialpad_call_id FROM calls c

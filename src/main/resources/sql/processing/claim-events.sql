@@ -12,7 +12,7 @@ WITH orphaned AS (
 claimable AS (
     -- live events (priority 0) before reprocessed ones (1), oldest first; nothing while an operator has paused
     -- processing (processing_control, POST /processing/pause)
-    SELECT id FROM webhook_events
+    SELECT id, received_at FROM webhook_events
     WHERE processed_at IS NULL
       AND available_at <= now()
       AND NOT (SELECT paused FROM processing_control)
@@ -38,7 +38,8 @@ claimed AS (
                                || COALESCE(e.last_error, 'no error recorded')
                           ELSE e.last_error END
     FROM claimable
-    WHERE e.id = claimable.id
+    -- the whole primary key: each row is found in its own day partition (docs/partitioning.md)
+    WHERE e.id = claimable.id AND e.received_at = claimable.received_at
     RETURNING e.id, e.app_id, e.event_type, e.dialpad_event_id, e.payload, e.attempts, e.outcome, e.last_error,
               e.received_at, e.traceparent),
 abandoned AS (

@@ -10,6 +10,8 @@ FROM (SELECT e.app_id, CAST(e.payload -> 'target' ->> 'id' AS bigint) AS dialpad
              e.payload ->> 'availability_status' AS availability_status
       FROM webhook_events e
       WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))
+        AND e.received_at BETWEEN CAST(:#${exchangeProperty.group.receivedFrom} AS timestamptz)
+                              AND CAST(:#${exchangeProperty.group.receivedTo} AS timestamptz)
         AND e.payload -> 'target' ->> 'id' IS NOT NULL
         AND COALESCE(e.payload ->> 'event_timestamp', e.payload ->> 'date') IS NOT NULL) AS s
 ORDER BY app_id, dialpad_agent_id, status_at,

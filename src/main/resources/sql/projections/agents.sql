@@ -6,6 +6,8 @@ WITH events AS (
                              e.dialpad_event_id) AS status_key
     FROM webhook_events e
     WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))
+      AND e.received_at BETWEEN CAST(:#${exchangeProperty.group.receivedFrom} AS timestamptz)
+                            AND CAST(:#${exchangeProperty.group.receivedTo} AS timestamptz)
       AND e.payload -> 'target' ->> 'id' IS NOT NULL
       AND COALESCE(e.payload ->> 'event_timestamp', e.payload ->> 'date') IS NOT NULL)
 INSERT INTO agents AS a (app_id, dialpad_agent_id, status_event, status_key)

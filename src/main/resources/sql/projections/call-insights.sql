@@ -12,6 +12,8 @@ WITH events AS (
            dialpad_time(e.payload ->> 'event_timestamp') AS event_at
     FROM webhook_events e, LATERAL event_at_key(e.payload) AS at
     WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))
+      AND e.received_at BETWEEN CAST(:#${exchangeProperty.group.receivedFrom} AS timestamptz)
+                            AND CAST(:#${exchangeProperty.group.receivedTo} AS timestamptz)
       -- most call events carry none of these (null or absent): skip them before building anything
       AND (carries(e.payload -> 'transcription_text') OR carries(e.payload -> 'recap_summary')
            OR carries(e.payload -> 'recap_outcome') OR carries(e.payload -> 'recap_action_items')

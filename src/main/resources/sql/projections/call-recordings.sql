@@ -15,6 +15,8 @@ WITH recordings AS (
          jsonb_array_elements(CASE WHEN jsonb_typeof(e.payload -> 'recording_details') = 'array'
                                    THEN e.payload -> 'recording_details' ELSE '[]'::jsonb END) AS r
     WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))
+      AND e.received_at BETWEEN CAST(:#${exchangeProperty.group.receivedFrom} AS timestamptz)
+                            AND CAST(:#${exchangeProperty.group.receivedTo} AS timestamptz)
     UNION ALL
     -- a voicemail: its recording id, else its link
     SELECT e.app_id, CAST(e.payload ->> 'call_id' AS bigint), 'voicemail',
@@ -23,6 +25,8 @@ WITH recordings AS (
            dialpad_time(e.payload ->> 'event_timestamp')
     FROM webhook_events e
     WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))
+      AND e.received_at BETWEEN CAST(:#${exchangeProperty.group.receivedFrom} AS timestamptz)
+                            AND CAST(:#${exchangeProperty.group.receivedTo} AS timestamptz)
       AND e.payload ->> 'voicemail_link' IS NOT NULL)
 INSERT INTO call_recordings AS k (app_id, dialpad_call_id, recording_type, recording_id, url, duration_ms,
                                   started_at, last_event_at)

@@ -42,7 +42,9 @@ WITH events AS (
            CAST(e.payload ->> 'hold_time' AS double precision) AS hold_time_ms,
            CAST(e.payload ->> 'total_duration' AS double precision) AS total_duration_ms
     FROM webhook_events e
-    WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))),
+    WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))
+      AND e.received_at BETWEEN CAST(:#${exchangeProperty.group.receivedFrom} AS timestamptz)
+                            AND CAST(:#${exchangeProperty.group.receivedTo} AS timestamptz)),
 fields AS (
     -- who and how: per call and field, the value of the latest event that carries one (latest event_timestamp, then
     -- the greater value), as its fact (R__projections.sql). One line per field: to keep another, add it here and a
@@ -55,6 +57,8 @@ fields AS (
                  event_at_number(e.payload) AS at_number, event_at_key(e.payload) AS at
           FROM webhook_events e
           WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))
+            AND e.received_at BETWEEN CAST(:#${exchangeProperty.group.receivedFrom} AS timestamptz)
+                                  AND CAST(:#${exchangeProperty.group.receivedTo} AS timestamptz)
           OFFSET 0) AS x,
          LATERAL (VALUES
              ('agent_id', x.target -> 'id'),

@@ -6,4 +6,6 @@ SELECT e.app_id, e.dialpad_event_id, e.payload ->> 'action', e.payload -> 'targe
        dialpad_time(e.payload ->> 'date')
 FROM webhook_events e
 WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))
+  AND e.received_at BETWEEN CAST(:#${exchangeProperty.group.receivedFrom} AS timestamptz)
+                        AND CAST(:#${exchangeProperty.group.receivedTo} AS timestamptz)
 ON CONFLICT (app_id, dialpad_event_id) DO NOTHING

@@ -9,6 +9,8 @@ WITH events AS (
            jsonb_build_array(CAST(extract(epoch FROM e.received_at) * 1e6 AS bigint), CAST(e.id AS text)) AS event_key
     FROM webhook_events e
     WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))
+      AND e.received_at BETWEEN CAST(:#${exchangeProperty.group.receivedFrom} AS timestamptz)
+                            AND CAST(:#${exchangeProperty.group.receivedTo} AS timestamptz)
       AND e.payload -> 'contact' ->> 'id' IS NOT NULL)
 INSERT INTO contacts AS k (app_id, dialpad_contact_id, contact, contact_key, deleted_key)
 SELECT app_id, dialpad_contact_id,

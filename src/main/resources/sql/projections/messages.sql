@@ -27,7 +27,9 @@ WITH events AS (
            fact('is_internal', e.payload -> 'is_internal', at) ||
            fact('delivery_result', e.payload -> 'message_delivery_result', at) AS facts
     FROM webhook_events e, LATERAL event_at_key(e.payload) AS at
-    WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))),
+    WHERE e.id = ANY (CAST(:#${exchangeProperty.group.idArray} AS uuid[]))
+      AND e.received_at BETWEEN CAST(:#${exchangeProperty.group.receivedFrom} AS timestamptz)
+                            AND CAST(:#${exchangeProperty.group.receivedTo} AS timestamptz)),
 merged AS (
     SELECT DISTINCT ON (app_id, dialpad_message_id)
            app_id, dialpad_message_id, direction, from_number, to_number, text, status,

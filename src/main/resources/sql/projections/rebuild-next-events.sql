@@ -2,7 +2,7 @@
 -- (the index on processed_at). Parameters: cursor processed_at, cursor id, rebuild id, limit.
 WITH cursor AS (
     SELECT CAST(? AS timestamptz) AS processed_at, CAST(? AS uuid) AS id)
-SELECT e.id, e.event_type, e.processed_at
+SELECT e.id, e.event_type, e.processed_at, e.received_at
 FROM projection_rebuilds r
 CROSS JOIN cursor k
 JOIN webhook_events e

@@ -3,7 +3,7 @@
 -- (processed_at is the time the outcome's transaction began: one that began before the cursor's last event may
 -- have committed after it was read). Reading both in one snapshot leaves no gap between them; running an event
 -- into the copy twice is harmless, merges being idempotent.
-SELECT e.id, e.event_type, e.processed_at
+SELECT e.id, e.event_type, e.processed_at, e.received_at
 FROM projection_rebuilds r
 JOIN webhook_events e
   ON e.event_type LIKE r.type_pattern

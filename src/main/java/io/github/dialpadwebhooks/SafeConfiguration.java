@@ -58,6 +58,12 @@ public final class SafeConfiguration {
             problems.add("DIALPAD_WEBHOOK_PREVIOUS_SECRET is set but DIALPAD_WEBHOOK_SECRET is empty: set the new "
                     + "secret as DIALPAD_WEBHOOK_SECRET and the old one as DIALPAD_WEBHOOK_PREVIOUS_SECRET");
         }
+        String keyDays = value(properties, "retention.idempotency-key-days").trim();
+        if (!keyDays.isEmpty() && !keyDays.matches("[1-9][0-9]{0,4}")) {
+            problems.add("retention.idempotency-key-days is '" + keyDays + "': idempotency keys kept less than a day "
+                    + "would let Dialpad's redeliveries (retried for up to ~10 hours) be stored twice; set a whole "
+                    + "number of days, at least 1 (default 7)");
+        }
         if (!problems.isEmpty()) {
             throw new UnsafeConfigurationException("Refusing to start with an unsafe configuration:\n  - "
                     + String.join("\n  - ", problems));

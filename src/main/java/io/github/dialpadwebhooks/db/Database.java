@@ -36,6 +36,7 @@ public final class Database extends ServiceSupport {
     private volatile DatabaseUrl url;
     private String directUrlSetting = "";
     private volatile DatabaseUrl directUrl;
+    private int partitionsAheadDays = 7;
     private volatile boolean migrated;
     private volatile Thread migrationRetry;
 
@@ -54,6 +55,14 @@ public final class Database extends ServiceSupport {
      */
     public void setDirectUrl(String directUrl) {
         this.directUrlSetting = directUrl == null ? "" : directUrl.trim();
+    }
+
+    /**
+     * {@code event-log.partitions-ahead-days}: the day partitions of webhook_events made right after the migrations
+     * (docs/partitioning.md), so that a start after a long stop never meets a day without one. Set before start.
+     */
+    public void setPartitionsAheadDays(int days) {
+        this.partitionsAheadDays = days;
     }
 
     @Override
@@ -100,6 +109,12 @@ public final class Database extends ServiceSupport {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+        try (var c = pool.getConnection(); var ps = c.prepareStatement("SELECT create_event_partitions(?)")) {
+            ps.setInt(1, partitionsAheadDays);
+            ps.execute();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not create the day partitions of webhook_events", e);
+        }
         migrated = true;
     }
 

@@ -21,6 +21,7 @@ public final class DatabaseBeans {
                 Duration.ofMillis(settings.integer("database.connection-timeout-ms", 2000)),
                 settings.text("database.application-name", "dialpad-camel")));
         database.setDirectUrl(settings.text("database.direct-url", ""));
+        database.setPartitionsAheadDays(settings.integer("event-log.partitions-ahead-days", 7));
         // started now so the schema exists before routes start; stopped (pool, then embedded server) with Camel
         context.addService(database, true, true);
         database.start();

@@ -1,6 +1,8 @@
 package io.github.dialpadwebhooks.processing;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -8,26 +10,34 @@ import java.util.stream.Collectors;
 /**
  * Claimed events that take the same branch of the router (route-event-group), handled together by one set-based
  * statement per projection: all the call types in one group, for instance. A group of one event is how a failing
- * group is retried event by event, so one poison event fails alone. (A class with plain getters, not a record, so
+ * group is retried event by event, so one poison event fails alone. The events' {@code received_at} bound the
+ * statements' reads to the day partitions that hold them ({@link #getReceivedFrom()}, docs/partitioning.md). (A class with plain getters, not a record, so
  * the routes' simple expressions such as {@code ${body.eventType}} are unambiguous.)
  */
 public final class EventGroup {
 
     private final List<UUID> ids;
     private final List<String> types;
+    private final List<Instant> received;
 
-    /** Events of one type. */
+    /** Events of one type, when they were received unknown. */
     public EventGroup(String eventType, List<UUID> ids) {
         this(ids, ids.stream().map(id -> eventType).toList());
     }
 
-    /** Events and their types, in the same order. */
+    /** Events and their types, in the same order, when they were received unknown. */
     public EventGroup(List<UUID> ids, List<String> types) {
-        if (ids.isEmpty() || ids.size() != types.size()) {
+        this(ids, types, Arrays.asList(new Instant[ids.size()]));
+    }
+
+    /** Events, their types and when they were received (null: unknown), in the same order. */
+    public EventGroup(List<UUID> ids, List<String> types, List<Instant> received) {
+        if (ids.isEmpty() || ids.size() != types.size() || ids.size() != received.size()) {
             throw new IllegalArgumentException("a group needs its events and one type per event");
         }
         this.ids = List.copyOf(ids);
         this.types = List.copyOf(types);
+        this.received = new ArrayList<>(received);
     }
 
     /** The type the router decides on: the first event's (every event of the group takes the same branch). */
@@ -53,11 +63,26 @@ public final class EventGroup {
         return ids.stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}"));
     }
 
+    /**
+     * The earliest {@code received_at} of the events, for {@code e.received_at BETWEEN CAST(:#...receivedFrom AS
+     * timestamptz) AND CAST(:#...receivedTo AS timestamptz)}: "-infinity" when one of them is unknown, so the bound
+     * is never wrong, only wider.
+     */
+    public String getReceivedFrom() {
+        return received.contains(null) ? "-infinity" : received.stream().min(Instant::compareTo).orElseThrow().toString();
+    }
+
+    /** The latest {@code received_at} of the events ("infinity" when one is unknown). */
+    public String getReceivedTo() {
+        return received.contains(null) ? "infinity" : received.stream().max(Instant::compareTo).orElseThrow().toString();
+    }
+
     /** The same events one by one, each with its own type. */
     public List<EventGroup> getSingles() {
         List<EventGroup> singles = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
-            singles.add(new EventGroup(types.get(i), List.of(ids.get(i))));
+            singles.add(new EventGroup(List.of(ids.get(i)), List.of(types.get(i)),
+                    Arrays.asList(received.get(i))));
         }
         return singles;
     }

@@ -1,12 +1,12 @@
 package io.github.dialpadwebhooks.processing;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -43,25 +43,36 @@ public final class EventGroups {
         this.context = context;
     }
 
-    /** The claimed rows ({@code id}, {@code event_type}) grouped by the router's branch, in order of appearance. */
+    /**
+     * The claimed rows ({@code id}, {@code event_type}, {@code received_at} when known) grouped by the router's branch,
+     * in order of appearance.
+     */
     public List<EventGroup> byRoute(List<Map<String, Object>> rows) {
         Router current = router();
         Map<String, List<UUID>> ids = new LinkedHashMap<>();
         Map<String, List<String>> types = new LinkedHashMap<>();
+        Map<String, List<Instant>> received = new LinkedHashMap<>();
         for (Map<String, Object> row : rows) {
             String type = (String) row.get("event_type");
             String branch = branchOf(current, type);
             ids.computeIfAbsent(branch, b -> new ArrayList<>()).add(uuid(row.get("id")));
             types.computeIfAbsent(branch, b -> new ArrayList<>()).add(type);
+            received.computeIfAbsent(branch, b -> new ArrayList<>()).add(BatchOutcome.receivedAt(row));
         }
         List<EventGroup> result = new ArrayList<>();
-        ids.forEach((branch, groupIds) -> result.add(new EventGroup(groupIds, types.get(branch))));
+        ids.forEach((branch, groupIds) -> result.add(new EventGroup(groupIds, types.get(branch),
+                received.get(branch))));
         return result;
     }
 
-    /** Every claimed id as a PostgreSQL array literal (to release the claims if the batch fails as a whole). */
-    public String idArray(List<Map<String, Object>> rows) {
-        return rows.stream().map(r -> r.get("id").toString()).collect(Collectors.joining(",", "{", "}"));
+    /**
+     * Every claimed row as one group: its ids (to release the claims if the batch fails as a whole) and its
+     * received_at bounds (for record_outcomes and release_batch).
+     */
+    public EventGroup all(List<Map<String, Object>> rows) {
+        return new EventGroup(rows.stream().map(r -> uuid(r.get("id"))).toList(),
+                rows.stream().map(r -> (String) r.get("event_type")).toList(),
+                rows.stream().map(BatchOutcome::receivedAt).toList());
     }
 
     /** "when-N" for the first condition the type meets, "otherwise", or "type:T" when there is no router. */

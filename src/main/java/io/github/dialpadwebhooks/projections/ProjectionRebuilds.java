@@ -262,6 +262,7 @@ public final class ProjectionRebuilds extends ServiceSupport {
                 row.put("id", rs.getObject("id"));
                 row.put("event_type", rs.getString("event_type"));
                 row.put("processed_at", rs.getTimestamp("processed_at"));
+                row.put("received_at", rs.getTimestamp("received_at"));
                 rows.add(row);
             }
         }
