@@ -23,15 +23,17 @@ DECLARE
     last_p timestamptz;
     last_i uuid;
     ids    uuid[];
+    r_from timestamptz;
+    r_to   timestamptz;
 BEGIN
     SELECT * INTO j FROM reprocess_jobs WHERE status = 'running' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED;
     IF NOT FOUND THEN
         RETURN 0;
     END IF;
     SELECT COALESCE(array_agg(b.id), '{}'), count(*), max(b.processed_at),
-           (array_agg(b.id ORDER BY b.processed_at DESC, b.id DESC))[1]
-    INTO ids, n, last_p, last_i
-    FROM (SELECT e.id, e.processed_at FROM webhook_events e
+           (array_agg(b.id ORDER BY b.processed_at DESC, b.id DESC))[1], min(b.received_at), max(b.received_at)
+    INTO ids, n, last_p, last_i, r_from, r_to
+    FROM (SELECT e.id, e.processed_at, e.received_at FROM webhook_events e
           WHERE e.processed_at IS NOT NULL AND e.processed_at <= j.upto
             AND (j.cursor_processed_at IS NULL OR (e.processed_at, e.id) > (j.cursor_processed_at, j.cursor_id))
             AND reprocess_matches(j.filter, e.event_type, e.app_id, e.received_at, e.outcome, e.dialpad_event_id)
@@ -39,7 +41,7 @@ BEGIN
           LIMIT p_batch) AS b;
     UPDATE webhook_events e SET processed_at = NULL, outcome = NULL, attempts = 0, last_error = NULL,
                                 claimed_by = NULL, claimed_at = NULL, available_at = now(), priority = 1
-    WHERE e.id = ANY (ids);
+    WHERE e.id = ANY (ids) AND e.received_at BETWEEN r_from AND r_to;   -- only the day partitions holding them
     UPDATE webhook_dead_letters d SET replayed_at = now()
     WHERE d.event_id = ANY (ids) AND d.replayed_at IS NULL;
     UPDATE reprocess_jobs SET

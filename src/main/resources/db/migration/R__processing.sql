@@ -14,13 +14,16 @@ CREATE OR REPLACE FUNCTION attempts_exhausted(p_attempts integer, p_max_redelive
 --   failed, attempts used up  -> a webhook_dead_letters row and outcome dead_lettered, atomically (one statement);
 --                                writing the dead letter twice is a no-op (ON CONFLICT)
 -- p_outcomes: [{"id": uuid, "outcome": "processed"|"skipped"|"failed", "error_class": ..., "error": ...}, ...]
--- p_received_from / p_received_to: the batch's received_at bounds, so only the day partitions holding it are read
+-- p_received_from / p_received_to: the batch's received_at bounds, so only the day partitions holding it are read.
+-- PL/pgSQL planned with the values (force_custom_plan): the other day partitions are left out of the plan itself, not
+-- only skipped when it runs (a LANGUAGE sql function plans its statement for every partition at every call)
 DROP FUNCTION IF EXISTS record_outcomes(jsonb, text, integer, integer, integer);
 CREATE OR REPLACE FUNCTION record_outcomes(p_outcomes jsonb, p_instance text, p_max_redeliveries integer,
                                            p_retry_delay_ms integer, p_retry_max_delay_ms integer,
                                            p_received_from timestamptz DEFAULT '-infinity',
                                            p_received_to timestamptz DEFAULT 'infinity')
-    RETURNS void LANGUAGE sql AS $$
+    RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+BEGIN
     WITH o AS (
         SELECT * FROM jsonb_to_recordset(p_outcomes) AS o(id uuid, outcome text, error_class text, error text)),
     exhausted AS (
@@ -45,8 +48,8 @@ CREATE OR REPLACE FUNCTION record_outcomes(p_outcomes jsonb, p_instance text, p_
         claimed_by = CASE WHEN o.outcome = 'failed' THEN NULL ELSE e.claimed_by END
     FROM o
     WHERE e.id = o.id AND e.claimed_by = p_instance AND e.processed_at IS NULL
-      AND e.received_at BETWEEN p_received_from AND p_received_to
-$$;
+      AND e.received_at BETWEEN p_received_from AND p_received_to;
+END $$;
 
 -- process-webhook-events' onConsumeFailed: the batch failed as a whole (not one event): its claims are given back
 -- after the retry delay, with the error.

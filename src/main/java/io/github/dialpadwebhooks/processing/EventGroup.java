@@ -1,6 +1,8 @@
 package io.github.dialpadwebhooks.processing;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +17,9 @@ import java.util.stream.Collectors;
  * the routes' simple expressions such as {@code ${body.eventType}} are unambiguous.)
  */
 public final class EventGroup {
+
+    private static final OffsetDateTime EARLIEST = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+    private static final OffsetDateTime LATEST = OffsetDateTime.of(9999, 12, 31, 0, 0, 0, 0, ZoneOffset.UTC);
 
     private final List<UUID> ids;
     private final List<String> types;
@@ -65,16 +70,20 @@ public final class EventGroup {
 
     /**
      * The earliest {@code received_at} of the events, for {@code e.received_at BETWEEN CAST(:#...receivedFrom AS
-     * timestamptz) AND CAST(:#...receivedTo AS timestamptz)}: "-infinity" when one of them is unknown, so the bound
-     * is never wrong, only wider.
+     * timestamptz) AND CAST(:#...receivedTo AS timestamptz)}. A timestamp, not text: PostgreSQL then knows the value
+     * when it plans the statement and leaves the other day partitions out of the plan altogether (text cast to
+     * timestamptz depends on the session's time zone, so it is only known when the statement runs). When one of
+     * the events' times is unknown, the widest bound: never wrong, only slower.
      */
-    public String getReceivedFrom() {
-        return received.contains(null) ? "-infinity" : received.stream().min(Instant::compareTo).orElseThrow().toString();
+    public OffsetDateTime getReceivedFrom() {
+        return received.contains(null) ? EARLIEST
+                : received.stream().min(Instant::compareTo).orElseThrow().atOffset(ZoneOffset.UTC);
     }
 
-    /** The latest {@code received_at} of the events ("infinity" when one is unknown). */
-    public String getReceivedTo() {
-        return received.contains(null) ? "infinity" : received.stream().max(Instant::compareTo).orElseThrow().toString();
+    /** The latest {@code received_at} of the events (the widest bound when one is unknown). */
+    public OffsetDateTime getReceivedTo() {
+        return received.contains(null) ? LATEST
+                : received.stream().max(Instant::compareTo).orElseThrow().atOffset(ZoneOffset.UTC);
     }
 
     /** The same events one by one, each with its own type. */

@@ -18,6 +18,15 @@ final class BenchmarkData {
     }
 
     static void insertUnprocessed(int events, long firstCallId) {
+        try (Connection c = TestDatabase.get().connect()) {
+            insertUnprocessed(c, events, firstCallId);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** N unprocessed events (a fifth of them calls' ringing, connected, hangup, recording; a fifth SMS) on c. */
+    static void insertUnprocessed(Connection c, int events, long firstCallId) throws SQLException {
         String sql = """
                 INSERT INTO webhook_events (app_id, event_type, dialpad_event_id, payload)
                 SELECT 'default', t.event_type, t.event_type || ':' || (? + g) || ':' || t.state, t.payload
@@ -44,7 +53,7 @@ final class BenchmarkData {
         String ringing = Samples.text("call-ringing.json");
         String hangup = Samples.text("call-hangup.json");
         String sms = Samples.text("sms-inbound.json");
-        try (Connection c = TestDatabase.get().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, firstCallId);
             ps.setInt(2, events / 5);
             ps.setLong(3, firstCallId);
@@ -54,8 +63,6 @@ final class BenchmarkData {
             ps.setString(7, hangup);
             ps.setString(8, sms);
             ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

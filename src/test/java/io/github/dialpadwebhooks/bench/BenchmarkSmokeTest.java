@@ -19,6 +19,15 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void should_run_the_history_benchmark() throws Exception {
+        Map<String, Object> figures = HistoryBenchmark.run(31 * 5 * 40, 1_000, 1);
+
+        assertThat(figures.get("history events")).isEqualTo(31L * 5 * 40);
+        assertThat((Double) figures.get("history drain events/s")).isPositive();
+        assertThat((Long) figures.get("retention day events")).isEqualTo(5L * 40);
+    }
+
+    @Test
     void should_run_the_stats_benchmark() throws Exception {
         assertThat(StatsBenchmark.run(20_000)).isPositive();
     }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
  * The benchmarks at full size: {@code mvn test -Pbench} (not part of {@code mvn test}). Sizes can be changed with
  * -Dbench.drain.events, -Dbench.drain.runs, -Dbench.latency.rate, -Dbench.latency.seconds, -Dbench.stats.rows,
  * -Dbench.query.calls, -Dbench.query.warmup-seconds, -Dbench.query.samples, -Dbench.rebuild.events,
- * -Dbench.rebuild.rate, -Dbench.rebuild.baseline-seconds.
+ * -Dbench.rebuild.rate, -Dbench.rebuild.baseline-seconds, -Dbench.history.events, -Dbench.history.drain-events,
+ * -Dbench.history.runs.
  */
 @Tag("benchmark")
 class BenchmarksTest {
@@ -39,6 +40,17 @@ class BenchmarksTest {
                     DrainBenchmark.median(through), DrainBenchmark.median(direct),
                     100 * DrainBenchmark.median(through) / DrainBenchmark.median(direct));
         }
+    }
+
+    /**
+     * Cost as history grows: claim, drain, /stats and retention on an empty log and with -Dbench.history.events
+     * (10,000,000: about 25 GB with the indexes; 100,000,000 needs some 250 GB of disk) processed events of history.
+     */
+    @Test
+    void history() throws Exception {
+        HistoryBenchmark.run(Long.getLong("bench.history.events", 10_000_000L),
+                Integer.getInteger("bench.history.drain-events", 100_000),
+                Integer.getInteger("bench.history.runs", 3));
     }
 
     @Test
