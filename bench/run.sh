@@ -60,7 +60,7 @@ rss_mb() { ps -o rss= -p "$1" | awk '{printf "%d", $1/1024}'; }
 # check of its insert trigger), as the service does for each webhook since V12 (docs/partitioning.md).
 fresh_db bench_ceiling
 for f in $(ls src/main/resources/db/migration/V*.sql | sort -V) $(ls src/main/resources/db/migration/R__*.sql | sort); do
-  psql "$BASE_URL/bench_ceiling" -q -1 -v ON_ERROR_STOP=1 -f "$f" >/dev/null
+  PGOPTIONS='-c client_min_messages=warning' psql "$BASE_URL/bench_ceiling" -q -1 -v ON_ERROR_STOP=1 -f "$f" >/dev/null
 done
 PAYLOAD=$(tr -d '\n' < src/main/resources/samples/call-ringing.json | sed "s/'/''/g")
 cat > "$WORK/insert.sql" <<SQL
