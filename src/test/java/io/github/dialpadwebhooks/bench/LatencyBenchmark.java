@@ -59,6 +59,23 @@ public final class LatencyBenchmark {
             System.out.printf("latency (received -> projected) at %d events/s: p50 %s ms, p99 %s ms, max %s ms "
                     + "over %d events%n", ratePerSecond, figures.get("p50_ms"), figures.get("p99_ms"),
                     figures.get("max_ms"), total);
+            // where the time went: stored -> claimed (waiting for the processor: the batch in hand, the wake-up),
+            // claimed -> done (its own batch: the projections and the outcomes); a batch = one processed_at
+            Map<String, Object> parts = Sql.rows("SELECT "
+                    + "round(1000 * extract(epoch FROM percentile_cont(0.5) WITHIN GROUP "
+                    + "(ORDER BY claimed_at - received_at))) AS wait_p50_ms, "
+                    + "round(1000 * extract(epoch FROM percentile_cont(0.99) WITHIN GROUP "
+                    + "(ORDER BY claimed_at - received_at))) AS wait_p99_ms, "
+                    + "round(1000 * extract(epoch FROM percentile_cont(0.5) WITHIN GROUP "
+                    + "(ORDER BY processed_at - claimed_at))) AS batch_p50_ms, "
+                    + "round(1000 * extract(epoch FROM percentile_cont(0.99) WITHIN GROUP "
+                    + "(ORDER BY processed_at - claimed_at))) AS batch_p99_ms, "
+                    + "count(DISTINCT processed_at) AS batches FROM webhook_events").get(0);
+            System.out.printf("latency parts: stored -> claimed p50 %s ms, p99 %s ms; claimed -> projected p50 %s ms, "
+                    + "p99 %s ms; %s batches (%.1f events each)%n", parts.get("wait_p50_ms"),
+                    parts.get("wait_p99_ms"), parts.get("batch_p50_ms"), parts.get("batch_p99_ms"),
+                    parts.get("batches"), total / ((Number) parts.get("batches")).doubleValue());
+            figures.putAll(parts);
             return figures;
         } finally {
             senders.shutdownNow();
