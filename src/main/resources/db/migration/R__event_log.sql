@@ -137,6 +137,20 @@ BEGIN
     END LOOP;
 END $$;
 
+-- /stats -> event_log: the day partitions there are, how far ahead they go (0 or less: today's or tomorrow's is
+-- missing, so maintain-event-log has not run: look at its log), and where the days start.
+CREATE OR REPLACE FUNCTION event_log_stats() RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'day_partitions', count(*),
+        'first_day', min(d.day),
+        'last_day', max(d.day),
+        'days_ahead', max(d.day) - (now() AT TIME ZONE 'UTC')::date,
+        'days_from', (SELECT days_from FROM webhook_event_log))
+    FROM (SELECT to_date(right(c.relname, 8), 'YYYYMMDD') AS day
+          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+          WHERE i.inhparent = 'webhook_events'::regclass AND c.relname ~ '^webhook_events_[0-9]{8}$') AS d
+$$;
+
 -- the first days at once (the service makes them at every start too: event-log.partitions-ahead-days); not on a
 -- schema that has not reached V12 yet (Flyway runs repeatable migrations whatever the target)
 SELECT create_event_partitions(7) WHERE to_regclass('webhook_event_log') IS NOT NULL;

@@ -11,6 +11,8 @@ SELECT CAST(webhook_stats() || jsonb_build_object(
            'rebuilds_running', (SELECT COALESCE(jsonb_agg(jsonb_build_object('id', id, 'projection', projection,
                                                                       'done', done, 'total', total)), '[]')
                                 FROM projection_rebuilds WHERE status = 'running'),
+           -- the day partitions of webhook_events (docs/partitioning.md)
+           'event_log', event_log_stats(),
            -- reconcile with Dialpad's API: on when an API key is set; per app its latest run and watermark
            'reconcile', jsonb_build_object('enabled', CAST(:#${properties:reconcile.enabled} AS boolean),
                                            'apps', reconcile_stats())) AS text)

@@ -147,6 +147,13 @@ class EventLogTest {
                 pool.shutdownNow();
             }
             assertThat(count(url, "SELECT count(*) FROM webhook_events")).isEqualTo(1);
+
+            // /stats says how far ahead the days go
+            var stats = RunningApp.json(app.send(java.net.http.HttpRequest.newBuilder(app.managementUri("/stats"))
+                    .GET())).get("event_log");
+            assertThat(stats.get("day_partitions").asInt()).isEqualTo(7);
+            assertThat(stats.get("days_ahead").asInt()).isEqualTo(7);
+            assertThat(stats.get("last_day").asText()).isEqualTo(TODAY.plusDays(7).toString());
         } finally {
             app.stop();
         }
