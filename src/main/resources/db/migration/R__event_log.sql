@@ -98,6 +98,7 @@ CREATE OR REPLACE FUNCTION drop_old_event_partitions(p_keep_days integer, p_lock
 DECLARE
     v_cutoff date := (now() AT TIME ZONE 'UTC' - make_interval(days => p_keep_days))::date;
     v_pending boolean;
+    v_busy boolean := false;
 BEGIN
     IF p_keep_days IS NULL OR p_keep_days <= 0 THEN
         RETURN;
@@ -109,6 +110,14 @@ BEGIN
           AND to_date(right(c.relname, 8), 'YYYYMMDD') < v_cutoff
         ORDER BY 1
     LOOP
+        IF v_busy THEN
+            -- one wait per run: a lock queued again and again would hold up ingest each time
+            dropped := false;
+            events := NULL;
+            reason := 'busy: lock timeout';
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
         BEGIN
             PERFORM set_config('lock_timeout', p_lock_timeout_ms || 'ms', true);
             -- the parent first (every writer's order), then the day: no unprocessed event can appear in it meanwhile
@@ -129,6 +138,7 @@ BEGIN
                 reason := NULL;
             END IF;
         EXCEPTION WHEN lock_not_available THEN
+            v_busy := true;
             dropped := false;
             events := NULL;
             reason := 'busy: lock timeout';

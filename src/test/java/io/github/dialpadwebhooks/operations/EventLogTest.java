@@ -197,6 +197,30 @@ class EventLogTest {
     }
 
     @Test
+    void should_leave_the_days_for_the_next_run_when_the_table_is_busy() throws Exception {
+        String url = freshSchema("event_log_busy");
+        startDaysAt(url, TODAY.minusDays(40));
+        for (int d : new int[] {35, 34}) {
+            execute(url, "SELECT create_event_partition(DATE '" + TODAY.minusDays(d) + "')");
+            insert(url, d, "processed", 2);
+        }
+        try (Connection reader = DriverManager.getConnection(url); Statement st = reader.createStatement()) {
+            // a long reader of the table (a report, a dump) holds its lock
+            reader.setAutoCommit(false);
+            st.execute("SELECT count(*) FROM webhook_events");
+            assertThat(strings(url, "SELECT partition_name || ' ' || dropped || ' ' || reason "
+                    + "FROM drop_old_event_partitions(30, 200) ORDER BY 1")).containsExactly(
+                            partition(TODAY.minusDays(35)) + " false busy: lock timeout",
+                            partition(TODAY.minusDays(34)) + " false busy: lock timeout");
+            reader.rollback();
+        }
+        assertThat(count(url, "SELECT count(*) FROM webhook_events")).isEqualTo(4);
+        assertThat(strings(url, "SELECT count(*) FILTER (WHERE dropped)::text FROM drop_old_event_partitions(30)"))
+                .containsExactly("2");
+        assertThat(count(url, "SELECT count(*) FROM webhook_events")).isZero();
+    }
+
+    @Test
     void should_migrate_a_database_holding_events_in_place() throws Exception {
         String schema = "event_log_upgrade";
         String url = schemaUrl(schema);
