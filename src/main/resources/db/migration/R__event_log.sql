@@ -47,6 +47,14 @@ CREATE OR REPLACE FUNCTION event_partition_name(p_day date) RETURNS text LANGUAG
     SELECT 'webhook_events_' || to_char(p_day, 'YYYYMMDD')
 $$;
 
+-- The day partitions there are, and their days (the default partition is not one).
+CREATE OR REPLACE FUNCTION event_day_partitions() RETURNS TABLE (partition_name text, day date)
+    LANGUAGE sql STABLE AS $$
+    SELECT c.relname::text, to_date(right(c.relname, 8), 'YYYYMMDD')
+    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'webhook_events'::regclass AND c.relname ~ '^webhook_events_[0-9]{8}$'
+$$;
+
 -- Creates the partition of one UTC day if it does not exist; true if it did. A partition is created empty and then
 -- attached: attaching waits for no reader, and the default partition's CHECK spares a scan of it. Days before
 -- webhook_event_log.days_from belong to the default partition: refused.
@@ -104,45 +112,36 @@ BEGIN
         RETURN;
     END IF;
     FOR partition_name, day IN
-        SELECT c.relname, to_date(right(c.relname, 8), 'YYYYMMDD')
-        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = 'webhook_events'::regclass AND c.relname ~ '^webhook_events_[0-9]{8}$'
-          AND to_date(right(c.relname, 8), 'YYYYMMDD') < v_cutoff
-        ORDER BY 1
+        SELECT p.partition_name, p.day FROM event_day_partitions() AS p WHERE p.day < v_cutoff ORDER BY 1
     LOOP
-        IF v_busy THEN
-            -- one wait per run: a lock queued again and again would hold up ingest each time
-            dropped := false;
-            events := NULL;
-            reason := 'busy: lock timeout';
-            RETURN NEXT;
-            CONTINUE;
+        -- busy unless the lock is had: after one timeout the other days wait for the next run too (a lock queued
+        -- again and again would hold up ingest each time)
+        dropped := false;
+        events := NULL;
+        reason := 'busy: lock timeout';
+        IF NOT v_busy THEN
+            BEGIN
+                PERFORM set_config('lock_timeout', p_lock_timeout_ms || 'ms', true);
+                -- the parent first (every writer's order), then the day: no unprocessed event can appear in it
+                -- meanwhile (a reprocess or a replay re-queues events in place)
+                LOCK TABLE ONLY webhook_events IN ACCESS EXCLUSIVE MODE;
+                EXECUTE format('LOCK TABLE %I IN ACCESS EXCLUSIVE MODE', partition_name);
+                EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE processed_at IS NULL)', partition_name)
+                    INTO v_pending;
+                IF v_pending THEN
+                    reason := 'holds unprocessed events';
+                ELSE
+                    SELECT COALESCE(sum(t.events), 0) INTO events FROM webhook_event_totals t
+                    WHERE t.received_on = day;
+                    EXECUTE format('DROP TABLE %I', partition_name);
+                    DELETE FROM webhook_event_totals t WHERE t.received_on = day;
+                    dropped := true;
+                    reason := NULL;
+                END IF;
+            EXCEPTION WHEN lock_not_available THEN
+                v_busy := true;
+            END;
         END IF;
-        BEGIN
-            PERFORM set_config('lock_timeout', p_lock_timeout_ms || 'ms', true);
-            -- the parent first (every writer's order), then the day: no unprocessed event can appear in it meanwhile
-            -- (a reprocess or a replay re-queues events in place)
-            LOCK TABLE ONLY webhook_events IN ACCESS EXCLUSIVE MODE;
-            EXECUTE format('LOCK TABLE %I IN ACCESS EXCLUSIVE MODE', partition_name);
-            EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE processed_at IS NULL)', partition_name)
-                INTO v_pending;
-            IF v_pending THEN
-                dropped := false;
-                events := NULL;
-                reason := 'holds unprocessed events';
-            ELSE
-                SELECT COALESCE(sum(t.events), 0) INTO events FROM webhook_event_totals t WHERE t.received_on = day;
-                EXECUTE format('DROP TABLE %I', partition_name);
-                DELETE FROM webhook_event_totals t WHERE t.received_on = day;
-                dropped := true;
-                reason := NULL;
-            END IF;
-        EXCEPTION WHEN lock_not_available THEN
-            v_busy := true;
-            dropped := false;
-            events := NULL;
-            reason := 'busy: lock timeout';
-        END;
         RETURN NEXT;
     END LOOP;
 END $$;
@@ -156,9 +155,7 @@ CREATE OR REPLACE FUNCTION event_log_stats() RETURNS jsonb LANGUAGE sql STABLE A
         'last_day', max(d.day),
         'days_ahead', max(d.day) - (now() AT TIME ZONE 'UTC')::date,
         'days_from', (SELECT days_from FROM webhook_event_log))
-    FROM (SELECT to_date(right(c.relname, 8), 'YYYYMMDD') AS day
-          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-          WHERE i.inhparent = 'webhook_events'::regclass AND c.relname ~ '^webhook_events_[0-9]{8}$') AS d
+    FROM event_day_partitions() AS d
 $$;
 
 -- the first days at once (the service makes them at every start too: event-log.partitions-ahead-days); not on a

@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
  * Claimed events that take the same branch of the router (route-event-group), handled together by one set-based
  * statement per projection: all the call types in one group, for instance. A group of one event is how a failing
  * group is retried event by event, so one poison event fails alone. The events' {@code received_at} bound the
- * statements' reads to the day partitions that hold them ({@link #getReceivedFrom()}, docs/partitioning.md). (A class with plain getters, not a record, so
- * the routes' simple expressions such as {@code ${body.eventType}} are unambiguous.)
+ * statements' reads to the day partitions that hold them ({@link #getReceivedFrom()}, docs/partitioning.md). (A
+ * class with plain getters, not a record, so the routes' simple expressions such as {@code ${body.eventType}} are
+ * unambiguous.)
  */
 public final class EventGroup {
 

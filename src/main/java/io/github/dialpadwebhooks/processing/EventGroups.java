@@ -1,6 +1,5 @@
 package io.github.dialpadwebhooks.processing;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,20 +48,12 @@ public final class EventGroups {
      */
     public List<EventGroup> byRoute(List<Map<String, Object>> rows) {
         Router current = router();
-        Map<String, List<UUID>> ids = new LinkedHashMap<>();
-        Map<String, List<String>> types = new LinkedHashMap<>();
-        Map<String, List<Instant>> received = new LinkedHashMap<>();
+        Map<String, List<Map<String, Object>>> rowsByBranch = new LinkedHashMap<>();
         for (Map<String, Object> row : rows) {
-            String type = (String) row.get("event_type");
-            String branch = branchOf(current, type);
-            ids.computeIfAbsent(branch, b -> new ArrayList<>()).add(uuid(row.get("id")));
-            types.computeIfAbsent(branch, b -> new ArrayList<>()).add(type);
-            received.computeIfAbsent(branch, b -> new ArrayList<>()).add(BatchOutcome.receivedAt(row));
+            rowsByBranch.computeIfAbsent(branchOf(current, (String) row.get("event_type")), b -> new ArrayList<>())
+                    .add(row);
         }
-        List<EventGroup> result = new ArrayList<>();
-        ids.forEach((branch, groupIds) -> result.add(new EventGroup(groupIds, types.get(branch),
-                received.get(branch))));
-        return result;
+        return rowsByBranch.values().stream().map(this::all).toList();
     }
 
     /**
