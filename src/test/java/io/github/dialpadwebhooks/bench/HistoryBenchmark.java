@@ -17,10 +17,10 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.dialpadwebhooks.db.SqlStatements;
+import io.github.dialpadwebhooks.support.DayPartitions;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Samples;
 import io.github.dialpadwebhooks.support.TestDatabase;
-import org.flywaydb.core.Flyway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,22 +46,12 @@ public final class HistoryBenchmark {
         System.out.println("history benchmark: " + historyEvents + " processed events of history, drains of "
                 + drainEvents + " events x " + runs + " runs");
         System.out.println(Machine.describe());
-        String url = TestDatabase.get().jdbcUrl() + "&currentSchema=" + SCHEMA;
         Map<String, Object> figures = new LinkedHashMap<>();
-        try (Connection admin = TestDatabase.get().connect(); Statement st = admin.createStatement()) {
-            st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            st.execute("CREATE SCHEMA " + SCHEMA);
-        }
+        String url = TestDatabase.get().migratedSchema(SCHEMA);
         try {
-            Flyway.configure().dataSource(url, null, null).schemas(SCHEMA).locations("classpath:db/migration").load()
-                    .migrate();
+            // the day partitions as if the service had run for the whole history
+            DayPartitions.startAt(url, TODAY.minusDays(HISTORY_DAYS));
             try (Connection c = DriverManager.getConnection(url)) {
-                // the day partitions as if the service had run for the whole history
-                execute(c, "ALTER TABLE webhook_events_default DROP CONSTRAINT webhook_events_default_before_days");
-                execute(c, "UPDATE webhook_event_log SET days_from = TIMESTAMPTZ '" + TODAY.minusDays(HISTORY_DAYS)
-                        + " 00:00:00+00'");
-                execute(c, "ALTER TABLE webhook_events_default ADD CONSTRAINT webhook_events_default_before_days "
-                        + "CHECK (received_at < TIMESTAMPTZ '" + TODAY.minusDays(HISTORY_DAYS) + " 00:00:00+00')");
                 for (int d = HISTORY_DAYS; d >= 0; d--) {
                     execute(c, "SELECT create_event_partition(DATE '" + TODAY.minusDays(d) + "')");
                 }
@@ -178,7 +168,7 @@ public final class HistoryBenchmark {
     /** Today's partition dropped and made again, and the projections emptied: every drain run starts alike. */
     private static void resetToday(String url) throws SQLException {
         try (Connection c = DriverManager.getConnection(url)) {
-            execute(c, "DROP TABLE IF EXISTS webhook_events_" + TODAY.toString().replace("-", ""));
+            execute(c, "DROP TABLE IF EXISTS " + DayPartitions.name(TODAY));
             execute(c, "SELECT create_event_partition(CURRENT_DATE)");
             execute(c, "DELETE FROM webhook_event_keys WHERE received_at >= CURRENT_DATE");
             execute(c, "TRUNCATE calls, messages, call_recordings, call_insights, call_interactions");
@@ -258,7 +248,7 @@ public final class HistoryBenchmark {
     /** Retention: the oldest day dropped whole, against as many rows of the next day deleted 1,000 at a time. */
     private static void retention(String url, Map<String, Object> figures) throws SQLException {
         try (Connection c = DriverManager.getConnection(url)) {
-            String nextDay = "webhook_events_" + TODAY.minusDays(HISTORY_DAYS - 1).toString().replace("-", "");
+            String nextDay = DayPartitions.name(TODAY.minusDays(HISTORY_DAYS - 1));
             long dayEvents = Long.parseLong(string(c, "SELECT count(*) FROM " + nextDay));
             long t = System.nanoTime();
             int deleted;

@@ -1,13 +1,9 @@
 package io.github.dialpadwebhooks.ingest;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
+import io.github.dialpadwebhooks.support.Concurrently;
 import io.github.dialpadwebhooks.support.DialpadSigner;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Samples;
@@ -36,32 +32,15 @@ class IdempotencyTest {
     void should_store_one_row_and_answer_one_202_for_50_concurrent_deliveries() throws Exception {
         String body = DialpadSigner.sign(Samples.text("call-hangup.json"), SECRET);
         int deliveries = 50;
-        ExecutorService pool = Executors.newFixedThreadPool(deliveries);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<HttpResponse<String>>> futures = new ArrayList<>();
-        try {
-            for (int i = 0; i < deliveries; i++) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return app.post("/webhooks/dialpad", body);
-                }));
-            }
-            start.countDown();
-            List<Integer> statuses = new ArrayList<>();
-            List<String> ids = new ArrayList<>();
-            for (Future<HttpResponse<String>> f : futures) {
-                HttpResponse<String> response = f.get();
-                statuses.add(response.statusCode());
-                ids.add(RunningApp.json(response).get("id").asText());
-            }
+        List<HttpResponse<String>> responses = Concurrently.run(deliveries,
+                i -> app.post("/webhooks/dialpad", body));
+        List<Integer> statuses = responses.stream().map(HttpResponse::statusCode).toList();
+        List<String> ids = responses.stream().map(r -> RunningApp.json(r).get("id").asText()).toList();
 
-            assertThat(statuses).filteredOn(s -> s == 202).hasSize(1);
-            assertThat(statuses).filteredOn(s -> s == 200).hasSize(deliveries - 1);
-            assertThat(ids).containsOnly(ids.get(0));
-            assertThat(Sql.count("SELECT count(*) FROM webhook_events")).isEqualTo(1);
-            assertThat(Sql.value("SELECT id::text FROM webhook_events")).isEqualTo(ids.get(0));
-        } finally {
-            pool.shutdownNow();
-        }
+        assertThat(statuses).filteredOn(s -> s == 202).hasSize(1);
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(deliveries - 1);
+        assertThat(ids).containsOnly(ids.get(0));
+        assertThat(Sql.count("SELECT count(*) FROM webhook_events")).isEqualTo(1);
+        assertThat(Sql.value("SELECT id::text FROM webhook_events")).isEqualTo(ids.get(0));
     }
 }

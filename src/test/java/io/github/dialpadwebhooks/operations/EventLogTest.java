@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.github.dialpadwebhooks.support.Concurrently;
+import io.github.dialpadwebhooks.support.DayPartitions;
 import io.github.dialpadwebhooks.support.RunningApp;
 import io.github.dialpadwebhooks.support.Samples;
 import io.github.dialpadwebhooks.support.TestDatabase;
@@ -39,13 +41,13 @@ class EventLogTest {
 
     @Test
     void should_make_the_day_partitions_ahead_and_route_each_row_to_its_day() throws Exception {
-        String url = freshSchema("event_log_days");
+        String url = TestDatabase.get().migratedSchema("event_log_days");
         List<String> partitions = strings(url, "SELECT c.relname FROM pg_inherits i JOIN pg_class c "
                 + "ON c.oid = i.inhrelid WHERE i.inhparent = 'webhook_events'::regclass ORDER BY 1");
         // a new database: the old table's place (the default partition) holds today, the days start tomorrow
         List<String> expected = new ArrayList<>();
         for (int d = 1; d <= 7; d++) {
-            expected.add(partition(TODAY.plusDays(d)));
+            expected.add(DayPartitions.name(TODAY.plusDays(d)));
         }
         expected.add("webhook_events_default");
         assertThat(partitions).containsExactlyElementsOf(expected);
@@ -55,7 +57,7 @@ class EventLogTest {
         execute(url, "INSERT INTO webhook_events (app_id, event_type, dialpad_event_id, payload, received_at) "
                 + "VALUES ('default', 'call.ring', 'in-two-days', '{}', now() + interval '2 days')");
         assertThat(strings(url, "SELECT tableoid::regclass::text FROM webhook_events ORDER BY received_at"))
-                .containsExactly("webhook_events_default", partition(TODAY.plusDays(2)));
+                .containsExactly("webhook_events_default", DayPartitions.name(TODAY.plusDays(2)));
         // a second run makes nothing twice
         assertThat(count(url, "SELECT create_event_partitions(7)")).isZero();
         assertThat(count(url, "SELECT create_event_partitions(9)")).isEqualTo(2);
@@ -63,7 +65,7 @@ class EventLogTest {
 
     @Test
     void should_refuse_an_insert_whose_key_is_stored_in_another_partition_even_when_racing() throws Exception {
-        String url = freshSchema("event_log_keys");
+        String url = TestDatabase.get().migratedSchema("event_log_keys");
         execute(url, "INSERT INTO webhook_events (app_id, event_type, dialpad_event_id, payload) "
                 + "VALUES ('default', 'call.ring', 'k1', '{}')");
         assertThatThrownBy(() -> execute(url, "INSERT INTO webhook_events (app_id, event_type, dialpad_event_id, "
@@ -113,7 +115,7 @@ class EventLogTest {
 
     @Test
     void should_answer_a_duplicate_storm_with_the_row_stored_on_another_day() throws Exception {
-        String url = freshSchema("event_log_storm");
+        String url = TestDatabase.get().migratedSchema("event_log_storm");
         RunningApp app = RunningApp.withProperty("processor.enabled", "false").withDatabaseUrl(url);
         app.start();
         try {
@@ -126,25 +128,9 @@ class EventLogTest {
                     + "VALUES ('default', 'call.ended', 'storm-1', '{}', now() + interval '1 day')");
             String stored = strings(url, "SELECT id::text FROM webhook_events").get(0);
 
-            int deliveries = 50;
-            ExecutorService pool = Executors.newFixedThreadPool(deliveries);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<HttpResponse<String>>> futures = new ArrayList<>();
-            try {
-                for (int i = 0; i < deliveries; i++) {
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        return app.post("/webhooks/dialpad", body);
-                    }));
-                }
-                start.countDown();
-                for (Future<HttpResponse<String>> f : futures) {
-                    HttpResponse<String> response = f.get();
-                    assertThat(response.statusCode()).isEqualTo(200);
-                    assertThat(RunningApp.json(response).get("id").asText()).isEqualTo(stored);
-                }
-            } finally {
-                pool.shutdownNow();
+            for (HttpResponse<String> response : Concurrently.run(50, i -> app.post("/webhooks/dialpad", body))) {
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(RunningApp.json(response).get("id").asText()).isEqualTo(stored);
             }
             assertThat(count(url, "SELECT count(*) FROM webhook_events")).isEqualTo(1);
 
@@ -162,8 +148,8 @@ class EventLogTest {
     @Test
     void should_drop_whole_days_past_retention_with_their_totals_but_never_a_day_holding_an_unprocessed_event()
             throws Exception {
-        String url = freshSchema("event_log_retention");
-        startDaysAt(url, TODAY.minusDays(40));
+        String url = TestDatabase.get().migratedSchema("event_log_retention");
+        DayPartitions.startAt(url, TODAY.minusDays(40));
         for (int d : new int[] {35, 34, 33, 2}) {
             execute(url, "SELECT create_event_partition(DATE '" + TODAY.minusDays(d) + "')");
         }
@@ -180,13 +166,13 @@ class EventLogTest {
         app.start();
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> strings(url,
-                    "SELECT to_regclass('" + partition(TODAY.minusDays(33)) + "')::text").get(0) == null);
+                    "SELECT to_regclass('" + DayPartitions.name(TODAY.minusDays(33)) + "')::text").get(0) == null);
         } finally {
             app.stop();
         }
-        assertThat(strings(url, "SELECT to_regclass('" + partition(TODAY.minusDays(35)) + "')::text").get(0))
+        assertThat(strings(url, "SELECT to_regclass('" + DayPartitions.name(TODAY.minusDays(35)) + "')::text").get(0))
                 .isNull();
-        assertThat(strings(url, "SELECT to_regclass('" + partition(TODAY.minusDays(34)) + "')::text").get(0))
+        assertThat(strings(url, "SELECT to_regclass('" + DayPartitions.name(TODAY.minusDays(34)) + "')::text").get(0))
                 .as("a day holding an unprocessed event is kept whole").isNotNull();
         assertThat(count(url, "SELECT count(*) FROM webhook_events")).isEqualTo(4);
         assertThat(count(url, "SELECT count(*) FROM webhook_events WHERE processed_at IS NULL")).isEqualTo(1);
@@ -198,8 +184,8 @@ class EventLogTest {
 
     @Test
     void should_leave_the_days_for_the_next_run_when_the_table_is_busy() throws Exception {
-        String url = freshSchema("event_log_busy");
-        startDaysAt(url, TODAY.minusDays(40));
+        String url = TestDatabase.get().migratedSchema("event_log_busy");
+        DayPartitions.startAt(url, TODAY.minusDays(40));
         for (int d : new int[] {35, 34}) {
             execute(url, "SELECT create_event_partition(DATE '" + TODAY.minusDays(d) + "')");
             insert(url, d, "processed", 2);
@@ -210,8 +196,8 @@ class EventLogTest {
             st.execute("SELECT count(*) FROM webhook_events");
             assertThat(strings(url, "SELECT partition_name || ' ' || dropped || ' ' || reason "
                     + "FROM drop_old_event_partitions(30, 200) ORDER BY 1")).containsExactly(
-                            partition(TODAY.minusDays(35)) + " false busy: lock timeout",
-                            partition(TODAY.minusDays(34)) + " false busy: lock timeout");
+                            DayPartitions.name(TODAY.minusDays(35)) + " false busy: lock timeout",
+                            DayPartitions.name(TODAY.minusDays(34)) + " false busy: lock timeout");
             reader.rollback();
         }
         assertThat(count(url, "SELECT count(*) FROM webhook_events")).isEqualTo(4);
@@ -223,13 +209,9 @@ class EventLogTest {
     @Test
     void should_migrate_a_database_holding_events_in_place() throws Exception {
         String schema = "event_log_upgrade";
-        String url = schemaUrl(schema);
-        try (Connection c = TestDatabase.get().connect(); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            st.execute("CREATE SCHEMA " + schema);
-        }
-        // version 11 (its functions do not matter here: repeatable migrations are left out), and what it stored: old and recent processed events, a dead-lettered one
-        // with its dead letter, and unprocessed ones
+        String url = TestDatabase.get().emptySchema(schema);
+        // version 11 (its functions do not matter here: repeatable migrations are left out), and what it stored: old
+        // and recent processed events, a dead-lettered one with its dead letter, and unprocessed ones
         Flyway.configure().dataSource(url, null, null).schemas(schema).locations("classpath:db/migration")
                 .repeatableSqlMigrationPrefix("none-").target("11").load().migrate();
         execute(url, "INSERT INTO webhook_events (app_id, event_type, dialpad_event_id, payload, received_at, "
@@ -282,39 +264,12 @@ class EventLogTest {
 
     // -- helpers
 
-    private static String freshSchema(String schema) throws SQLException {
-        String url = schemaUrl(schema);
-        try (Connection c = TestDatabase.get().connect(); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            st.execute("CREATE SCHEMA " + schema);
-        }
-        Flyway.configure().dataSource(url, null, null).schemas(schema).locations("classpath:db/migration").load()
-                .migrate();
-        return url;
-    }
-
-    private static String schemaUrl(String schema) {
-        return TestDatabase.get().jdbcUrl() + "&currentSchema=" + schema;
-    }
-
-    /** As if the database had been migrated to the day partitions on that day (its default partition is empty). */
-    private static void startDaysAt(String url, LocalDate day) throws SQLException {
-        execute(url, "ALTER TABLE webhook_events_default DROP CONSTRAINT webhook_events_default_before_days");
-        execute(url, "UPDATE webhook_event_log SET days_from = TIMESTAMPTZ '" + day + " 00:00:00+00'");
-        execute(url, "ALTER TABLE webhook_events_default ADD CONSTRAINT webhook_events_default_before_days "
-                + "CHECK (received_at < TIMESTAMPTZ '" + day + " 00:00:00+00')");
-    }
-
     private static void insert(String url, int daysAgo, String outcome, int events) throws SQLException {
         execute(url, "INSERT INTO webhook_events (app_id, event_type, dialpad_event_id, payload, received_at, "
                 + "processed_at, outcome, available_at) SELECT 'default', 'call.ring', gen_random_uuid()::text, '{}', "
                 + "TIMESTAMPTZ '" + TODAY.minusDays(daysAgo) + " 12:00:00+00', "
                 + (outcome == null ? "NULL, NULL" : "now(), '" + outcome + "'")
                 + ", now() + interval '1 hour' FROM generate_series(1, " + events + ")");
-    }
-
-    private static String partition(LocalDate day) {
-        return "webhook_events_" + day.toString().replace("-", "");
     }
 
     private static void execute(String url, String sql) throws SQLException {

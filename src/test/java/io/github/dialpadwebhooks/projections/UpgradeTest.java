@@ -3,7 +3,6 @@ package io.github.dialpadwebhooks.projections;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Duration;
 
 import io.github.dialpadwebhooks.support.RunningApp;
@@ -26,11 +25,7 @@ class UpgradeTest {
 
     @Test
     void should_project_events_an_earlier_version_skipped() throws Exception {
-        try (Connection c = TestDatabase.get().connect(); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            st.execute("CREATE SCHEMA " + SCHEMA);
-        }
-        String url = TestDatabase.get().jdbcUrl() + "&currentSchema=" + SCHEMA;
+        String url = TestDatabase.get().emptySchema(SCHEMA);
         // the schema of version 7 (its functions do not matter here: repeatable migrations are left out)
         Flyway.configure().dataSource(url, null, null).schemas(SCHEMA).locations("classpath:db/migration")
                 .repeatableSqlMigrationPrefix("none-").target("7").load().migrate();

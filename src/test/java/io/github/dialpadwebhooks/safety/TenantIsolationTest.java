@@ -71,11 +71,7 @@ class TenantIsolationTest {
     @Test
     void should_rebuild_rows_an_older_version_merged_across_apps_when_migrating() throws Exception {
         String schema = "tenant_migration";
-        try (Connection c = TestDatabase.get().connect(); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            st.execute("CREATE SCHEMA " + schema);
-        }
-        String url = TestDatabase.get().jdbcUrl() + "&currentSchema=" + schema;
+        String url = TestDatabase.get().emptySchema(schema);
         Flyway.configure().dataSource(url, null, null).schemas(schema).locations("classpath:db/migration")
                 .repeatableSqlMigrationPrefix("none-").target("6").load().migrate();
         try (Connection c = java.sql.DriverManager.getConnection(url); Statement st = c.createStatement()) {

@@ -166,6 +166,23 @@ public final class TestDatabase {
         return DriverManager.getConnection(jdbcUrl());
     }
 
+    /** A schema of its own, dropped and created empty; the URL of this database with it as the current schema. */
+    public String emptySchema(String schema) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            st.execute("CREATE SCHEMA " + schema);
+        }
+        return jdbcUrl() + "&currentSchema=" + schema;
+    }
+
+    /** {@link #emptySchema} with every migration run in it, as the app's start-up would. */
+    public String migratedSchema(String schema) throws SQLException {
+        String url = emptySchema(schema);
+        org.flywaydb.core.Flyway.configure().dataSource(url, null, null).schemas(schema)
+                .locations("classpath:db/migration").load().migrate();
+        return url;
+    }
+
     /** Empties every table the app writes (the schema stays). */
     public void truncateAll() {
         for (int attempt = 1;; attempt++) {
