@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite, one command:   bench/run.sh            (full: ~10 minutes)
 #                                     bench/run.sh --quick    (smoke: ~2 minutes, figures indicative only)
+#                                     bench/run.sh --e2e      (the end-to-end latency alone: ~2 minutes)
 #
 # Prints, with the machine: ingest requests/s and p50/p99/p99.9 at 16, 64 and 256 connections with unique signed
 # realistic events, for this service, for the Node.js baseline (../shared/peers/node-seed) and for PostgreSQL alone
@@ -15,6 +16,7 @@ cd "$(dirname "$0")/.."
 
 QUICK=${1:-}
 DURATION=15; WARMUP=10; LEVELS="16 64 256"; E2E_SECONDS=60; DRAIN_EVENTS=100000; DRAIN_RUNS=3; PER_LEVEL=220000
+E2E_ONLY=; [ "$QUICK" = "--e2e" ] && E2E_ONLY=1
 if [ "$QUICK" = "--quick" ]; then
   DURATION=3; WARMUP=2; LEVELS="16 64"; E2E_SECONDS=5; DRAIN_EVENTS=5000; DRAIN_RUNS=1; PER_LEVEL=40000
 fi
@@ -44,6 +46,10 @@ SYNC=$(psql "$SERVER_URL" -qAtc "show synchronous_commit"); FSYNC=$(psql "$SERVE
 say "machine: $CORES cores ($CPU), $MEM, $PGV (fsync=$FSYNC, synchronous_commit=$SYNC) on the same host"
 say "mode: ${QUICK:-full}  duration ${DURATION}s per level after ${WARMUP}s warm-up; JVM: $JAVA_OPTS"
 
+rss_mb() { ps -o rss= -p "$1" | awk '{printf "%d", $1/1024}'; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+if [ -z "$E2E_ONLY" ]; then
 # --- unique bodies: one file per level (and one for warm-up), every request a new event ---
 gen() { java bench/SignedBodies.java "$1" "$2" "$3" $SECRET; }
 gen $PER_LEVEL "$WORK/warmup-ours.txt" dialpad
@@ -53,7 +59,6 @@ wrk_run() { # url connections bodies seconds
   wrk -t2 -c"$2" -d"$4"s --latency -s bench/wrk-bodies.lua "$1" -- "$3" 0 $((PER_LEVEL - 1)) | tail -n 1
 }
 field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}'; }
-rss_mb() { ps -o rss= -p "$1" | awk '{printf "%d", $1/1024}'; }
 
 # --- PostgreSQL alone: pgbench running the service's INSERT (same payload, unique ids) ---
 # The statement of sql/ingest/insert-events.sql for one row: its idempotency key first, then the event (with the key
@@ -138,6 +143,8 @@ drain=$(TEST_DATABASE_URL="$SERVER_URL" mvn -q -B test -Pbench -Dtest=Benchmarks
         -Dbench.drain.events=$DRAIN_EVENTS -Dbench.drain.runs=$DRAIN_RUNS 2>/dev/null | grep -E "^drain (run|median)")
 echo "$drain" | while read -r l; do say "$l"; done
 
+fi
+
 # --- end to end: signed webhooks at a steady 500/s with the processor running ---
 fresh_db bench_ours
 DATABASE_URL="$BASE_URL/bench_ours" PORT=$PORT MANAGEMENT_PORT=$MGMT DIALPAD_WEBHOOK_SECRET=$SECRET \
@@ -145,16 +152,24 @@ DATABASE_URL="$BASE_URL/bench_ours" PORT=$PORT MANAGEMENT_PORT=$MGMT DIALPAD_WEB
 APP_PID=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$MGMT/observe/health/ready"; do sleep 0.05; done
 ( while kill -0 $APP_PID 2>/dev/null; do rss_mb $APP_PID; echo; sleep 1; done > "$WORK/rss-e2e.txt" ) &
+CPU_BEFORE=$(cpu_ticks $APP_PID)
 line=$(java -cp target/dialpad-camel-postgres.jar bench/LoadGenerator.java --url "http://127.0.0.1:$PORT/webhooks/dialpad" \
-       --rate 500 --warmup 5 --seconds "$E2E_SECONDS" --secret $SECRET 2>/dev/null | grep '^rate=')
+       --rate 500 --warmup 10 --seconds "$E2E_SECONDS" --secret $SECRET 2>/dev/null | grep '^rate=')
 say "e2e load (500/s open loop): $line"
 until [ "$(psql "$BASE_URL/bench_ours" -qAtc "select count(*) from webhook_events where processed_at is null")" = 0 ]; do sleep 0.5; done
-lat=$(psql "$BASE_URL/bench_ours" -qAtc "select round(1000*extract(epoch from percentile_cont(0.5) within group (order by processed_at - received_at)))::int || ' ' || round(1000*extract(epoch from percentile_cont(0.99) within group (order by processed_at - received_at)))::int || ' ' || count(*) from webhook_events where received_at > (select min(received_at) + interval '5 seconds' from webhook_events)")
+lat=$(psql "$BASE_URL/bench_ours" -qAtc "select round(1000*extract(epoch from percentile_cont(0.5) within group (order by processed_at - received_at)))::int || ' ' || round(1000*extract(epoch from percentile_cont(0.99) within group (order by processed_at - received_at)))::int || ' ' || count(*) from webhook_events where received_at > (select min(received_at) + interval '10 seconds' from webhook_events)")
 read -r P50 P99 N <<< "$lat"
+# the service's CPU time per event over the whole load (warm-up included): steadier than latency on a noisy machine
+CPU_MS=$(awk -v a="$CPU_BEFORE" -v b="$(cpu_ticks $APP_PID)" -v hz="$(getconf CLK_TCK)" \
+         -v n="$(psql "$BASE_URL/bench_ours" -qAtc "select count(*) from webhook_events")" 'BEGIN {printf "%.2f", 1000 * (b - a) / hz / n}')
+parts=$(psql "$BASE_URL/bench_ours" -qAtc "select round(1000*extract(epoch from percentile_cont(0.5) within group (order by claimed_at - received_at)))::int || ' ' || round(1000*extract(epoch from percentile_cont(0.99) within group (order by claimed_at - received_at)))::int || ' ' || round(1000*extract(epoch from percentile_cont(0.5) within group (order by processed_at - claimed_at)))::int || ' ' || round(1000*extract(epoch from percentile_cont(0.99) within group (order by processed_at - claimed_at)))::int || ' ' || round(count(*)::numeric / count(distinct processed_at), 1) from webhook_events where received_at > (select min(received_at) + interval '10 seconds' from webhook_events)")
+read -r W50 W99 B50 B99 PER_BATCH <<< "$parts"
 E2E_RSS=$(sort -n "$WORK/rss-e2e.txt" | tail -n 1)
 say "end-to-end (received -> projected) at 500 events/s: p50 ${P50} ms, p99 ${P99} ms over $N events; resident memory max ${E2E_RSS} MB"
+say "  stored -> claimed p50 ${W50} ms, p99 ${W99} ms; claimed -> projected p50 ${B50} ms, p99 ${B99} ms; ${PER_BATCH} events a batch; service CPU ${CPU_MS} ms per event (ingest and processing)"
 kill $APP_PID; wait $APP_PID 2>/dev/null || true; APP_PID=
 
+[ -n "$E2E_ONLY" ] && exit 0
 # --- summary ---
 say ""
 say "summary                         | $(for c in $LEVELS; do printf '%-16s' "$c conn"; done)"

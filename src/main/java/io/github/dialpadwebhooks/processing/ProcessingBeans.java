@@ -2,10 +2,13 @@ package io.github.dialpadwebhooks.processing;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import io.github.dialpadwebhooks.Settings;
 import io.github.dialpadwebhooks.db.Database;
+import io.github.dialpadwebhooks.db.SqlParameterBodies;
 import io.github.dialpadwebhooks.ingest.GroupCommitWriter;
 import org.apache.camel.CamelContext;
 
@@ -46,6 +49,9 @@ public final class ProcessingBeans {
             }
         }
         context.getRegistry().bind("eventGroups", new EventGroups(context));
+        // the bodies camel-sql meets here: the claimed rows (onConsume) and a group (the projections' statements)
+        SqlParameterBodies.rememberNotMaps(context,
+                List.of(new ArrayList<>(), new EventGroup("call.ringing", List.of(new UUID(0, 0)))));
         context.getRegistry().bind("batchOutcomes", new BatchOutcomes());
         context.getRegistry().bind("pollFailureLogger", new PollFailureLogger());
     }

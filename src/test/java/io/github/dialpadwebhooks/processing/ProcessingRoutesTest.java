@@ -2,7 +2,10 @@ package io.github.dialpadwebhooks.processing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -66,6 +69,18 @@ class ProcessingRoutesTest extends CamelMainTestSupport {
         assertThat(Sql.rows("SELECT dialpad_event_id, outcome FROM webhook_events ORDER BY dialpad_event_id"))
                 .extracting(r -> r.get("dialpad_event_id") + "=" + r.get("outcome"))
                 .containsExactly("hangup=processed", "note=skipped", "ring=processed", "sms=processed");
+    }
+
+    @Test
+    void should_have_camel_sql_find_at_once_that_the_batch_and_its_groups_are_not_maps() {
+        // camel-sql tries the body as a Map for each parameter of each statement; a remembered miss is one map probe,
+        // one not remembered a search of every type converter (SqlParameterBodies)
+        var registry = context.getTypeConverterRegistry();
+        assertThat(registry.lookup(Map.class, ArrayList.class)).as("the claimed rows (onConsume)").isNotNull();
+        assertThat(registry.lookup(Map.class, EventGroup.class)).as("a group (the projections)").isNotNull();
+        assertThat(context.getTypeConverter().tryConvertTo(Map.class, new ArrayList<>())).isNull();
+        assertThat(context.getTypeConverter().tryConvertTo(Map.class, new HashMap<>(Map.of("a", 1))))
+                .isEqualTo(Map.of("a", 1));
     }
 
     private static int freePort() {
