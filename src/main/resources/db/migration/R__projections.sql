@@ -114,15 +114,13 @@ DECLARE
 BEGIN
     -- one refresh at a time per schema (a projection rebuild refreshes its copy in schema rebuild_calls meanwhile)
     PERFORM pg_advisory_xact_lock(hashtext(current_schema() || '.call_interactions'));
-    FOR v_app IN SELECT DISTINCT e.app_id FROM webhook_events e
-                 WHERE e.id = ANY (p_event_ids) AND e.received_at BETWEEN p_received_from AND p_received_to
-                 ORDER BY 1 LOOP
-        -- the calls of these events, and the legs of the interactions they were part of (a group can split when a
-        -- leg's operator link changes)
-        v_seeds := ARRAY(SELECT DISTINCT CAST(e.payload ->> 'call_id' AS bigint)
-                         FROM webhook_events e
-                         WHERE e.id = ANY (p_event_ids) AND e.received_at BETWEEN p_received_from AND p_received_to
-                           AND e.app_id = v_app);
+    -- the calls of these events, per app, read by id alone: with app_id in the condition too the planner could
+    -- combine the app's index (every event of the app) with the primary key, a cost that grows with the log
+    FOR v_app, v_seeds IN SELECT e.app_id, array_agg(DISTINCT CAST(e.payload ->> 'call_id' AS bigint))
+                          FROM webhook_events e
+                          WHERE e.id = ANY (p_event_ids) AND e.received_at BETWEEN p_received_from AND p_received_to
+                          GROUP BY e.app_id ORDER BY 1 LOOP
+        -- and the legs of the interactions they were part of (a group can split when a leg's operator link changes)
         v_old := ARRAY(SELECT DISTINCT c.interaction_id FROM calls c
                        WHERE c.app_id = v_app AND c.dialpad_call_id = ANY (v_seeds) AND c.interaction_id IS NOT NULL);
         v_found := ARRAY(SELECT c.dialpad_call_id FROM calls c
