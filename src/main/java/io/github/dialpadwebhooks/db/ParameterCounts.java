@@ -22,8 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ParameterCounts {
 
-    /** Texts remembered at most: the routes' statements are a few dozen; beyond this the driver is asked each time. */
-    private static final int MAX_TEXTS = 10_000;
+    /**
+     * Texts remembered at most (the routes have ~60 statements), so memory stays bounded even if some SQL text were
+     * built per request; beyond this the driver is asked each time.
+     */
+    private static final int MAX_TEXTS = 1_000;
 
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
 
