@@ -3,7 +3,6 @@ package io.github.dialpadwebhooks.db;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
@@ -34,8 +33,8 @@ final class ParameterCounts {
     Connection wrap(Connection connection) {
         return proxy(Connection.class, (method, args) -> {
             Object result = invoke(connection, method, args);
-            if (result instanceof PreparedStatement statement && !(result instanceof CallableStatement)
-                    && method.getName().equals("prepareStatement") && args[0] instanceof String sql) {
+            if (result instanceof PreparedStatement statement && method.getName().equals("prepareStatement")
+                    && args[0] instanceof String sql) {
                 return statement(statement, sql);
             }
             return result;
