@@ -27,6 +27,8 @@ public final class DatabaseBeans {
         database.start();
         // the routes' pool, switchable per thread for projection rebuilds (SwitchableDataSource)
         context.getRegistry().bind("dataSource", new SwitchableDataSource(database.dataSource()));
+        // every sql endpoint parses its SQL text once, not at each execution (ParsedSqlTexts)
+        ParsedSqlTexts.install(context);
         return database;
     }
 }
