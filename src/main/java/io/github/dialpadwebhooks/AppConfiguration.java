@@ -31,7 +31,7 @@ public class AppConfiguration implements CamelConfiguration {
         if (context.getRegistry().lookupByName("eventTracing") == null) {
             context.getRegistry().bind("eventTracing", io.github.dialpadwebhooks.tracing.EventTracing.OFF);
         }
-        Database database = DatabaseBeans.bind(context, settings);
+        Database database = DatabaseBeans.bind(context, settings, true);
         DialpadEventNormaliser normaliser = IngestBeans.normaliser(settings);
         PipelineMetrics metrics = OperationsBeans.bind(context, settings, database, normaliser.knownEventTypes());
         IngestBeans.bind(context, settings, database, normaliser, metrics);

@@ -39,6 +39,8 @@ public final class Database extends ServiceSupport {
     private int partitionsAheadDays = 7;
     private volatile boolean migrated;
     private volatile Thread migrationRetry;
+    private boolean migrateInBackground;
+    private final java.util.concurrent.CountDownLatch firstMigration = new java.util.concurrent.CountDownLatch(1);
 
     public Database(Settings settings) {
         this.settings = settings;
@@ -80,15 +82,52 @@ public final class Database extends ServiceSupport {
             LOG.info("Database, direct (migrations, LISTEN, rebuilds): {}", directUrl.redacted());
         }
         pool = new HikariDataSource(hikariConfig(url));
+        if (migrateInBackground) {
+            migrationRetry = new Thread(this::firstMigration, "database-migrations");
+            migrationRetry.setDaemon(true);
+            migrationRetry.start();
+        } else {
+            firstMigration();
+        }
+    }
+
+    /**
+     * Run the migrations on a thread of their own from {@link #start()} on, so that the service loads its routes
+     * meanwhile; {@link #awaitFirstMigration()} waits for them. Set before start; a command that uses the database at
+     * once leaves it off.
+     */
+    public void setMigrateInBackground(boolean migrateInBackground) {
+        this.migrateInBackground = migrateInBackground;
+    }
+
+    /**
+     * Waits until the first attempt at the migrations has ended: done, or failed because the database is away (then
+     * they keep being retried in the background, and readiness says why). At most {@code timeout}.
+     */
+    public void awaitFirstMigration(Duration timeout) throws InterruptedException {
+        if (!firstMigration.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            LOG.warn("Migrations still running after {} s; starting the routes meanwhile (readiness waits for them)",
+                    timeout.toSeconds());
+        }
+    }
+
+    private void firstMigration() {
         try {
             migrate();
         } catch (RuntimeException e) {
             // the database is not there yet: start anyway (webhooks get 503, readiness is DOWN) and keep trying
             LOG.warn("Database not reachable at start-up ({}); migrations will run as soon as it is",
                     Failures.rootMessage(e));
+            if (migrateInBackground) {
+                firstMigration.countDown();
+                retryMigrations();
+                return;
+            }
             migrationRetry = new Thread(this::retryMigrations, "database-migrations");
             migrationRetry.setDaemon(true);
             migrationRetry.start();
+        } finally {
+            firstMigration.countDown();
         }
     }
 
