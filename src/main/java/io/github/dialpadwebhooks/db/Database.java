@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The connection pool the routes share, on {@code DATABASE_URL} when it is set, else on an embedded PostgreSQL whose
- * data persists in a local folder. Migrations (Flyway, {@code db/migration}) run before anything else uses the pool.
+ * data persists in a local folder. Migrations (Flyway, {@code db/migration}) run before anything else uses the pool
+ * (in the service, on a thread of their own while the routes load: {@link #setMigrateInBackground}).
  * Stopping this service closes the pool, then the embedded server.
  */
 public final class Database extends ServiceSupport {
