@@ -138,6 +138,7 @@ public final class Database extends ServiceSupport {
     }
 
     private void migrate() {
+        long started = System.nanoTime();
         var flyway = Flyway.configure();
         // its advisory lock is a session's: on PostgreSQL itself when the pool goes through PgBouncer
         if (directUrl == url) {
@@ -156,6 +157,7 @@ public final class Database extends ServiceSupport {
             throw new IllegalStateException("could not create the day partitions of webhook_events", e);
         }
         migrated = true;
+        LOG.info("Database migrated in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 
     private void retryMigrations() {

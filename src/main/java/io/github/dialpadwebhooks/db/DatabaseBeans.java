@@ -5,7 +5,7 @@ import java.time.Duration;
 
 import io.github.dialpadwebhooks.Settings;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
+import org.apache.camel.support.LifecycleStrategySupport;
 
 /** Starts the database (embedded or DATABASE_URL, and its migrations) and binds {@code dataSource}. */
 public final class DatabaseBeans {
@@ -20,7 +20,7 @@ public final class DatabaseBeans {
 
     /**
      * {@code migrateWhileRoutesLoad}: the migrations run on a thread of their own while Camel loads and starts the
-     * routes (~0.5 s of start-up on two cores), and the route consumers start once they are done.
+     * routes (~0.5 s of start-up on two cores); Camel starts its components and routes once they are done.
      */
     public static Database bind(CamelContext context, Settings settings, boolean migrateWhileRoutesLoad)
             throws Exception {
@@ -35,19 +35,21 @@ public final class DatabaseBeans {
         database.setPartitionsAheadDays(settings.integer("event-log.partitions-ahead-days", 7));
         database.setMigrateInBackground(migrateWhileRoutesLoad);
         if (migrateWhileRoutesLoad) {
-            // called once the routes are built, before any consumer starts (no poll, no webhook before the schema)
-            context.addStartupListener(new StartupListener() {
+            // before Camel starts its components: the HTTP ports open, and the route consumers start, only once the
+            // schema is there, as when the migrations ran first
+            context.addLifecycleStrategy(new LifecycleStrategySupport() {
                 @Override
-                public void onCamelContextStarting(CamelContext camel, boolean alreadyStarted) throws Exception {
-                    database.awaitFirstMigration(Duration.ofSeconds(60));
-                }
-
-                @Override
-                public void onCamelContextStarted(CamelContext camel, boolean alreadyStarted) {
+                public void onContextStarting(CamelContext camel) {
+                    try {
+                        database.awaitFirstMigration(Duration.ofSeconds(60));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             });
         }
-        // started now so the schema exists before routes start; stopped (pool, then embedded server) with Camel
+        // started now (the migrations with it, or beside the route loading); stopped (pool, then embedded server) with
+        // Camel
         context.addService(database, true, true);
         database.start();
         // the routes' pool, switchable per thread for projection rebuilds (SwitchableDataSource)
