@@ -95,15 +95,15 @@ CREATE OR REPLACE FUNCTION event_at_key(p_payload jsonb) RETURNS jsonb
 -- round per link followed, by statements that each read calls alone through an index on (the column looked up,
 -- app_id), and the grouping works on those rows in memory. No statement joins calls to itself: such a join, planned
 -- while calls has no statistics yet (a new database, a backlog drained after a restore), can read every call of the
--- app for every leg. A large batch's statements are planned for its arguments (plan_cache_mode): a generic plan was
--- measured 3x slower there; a small batch's run on plans made once (below). (A single recursive query over calls took ~100 ms per group of events,
+-- app for every leg. Each statement is planned for its arguments (plan_cache_mode): a generic plan made while the
+-- arrays were small was measured 3x slower. (A single recursive query over calls took ~100 ms per group of events,
 -- hash joins of whole tables and JIT compilation, where this takes a few.)
 -- p_received_from / p_received_to: the events' received_at bounds, so only the day partitions holding them are read.
 DROP FUNCTION IF EXISTS refresh_interactions(uuid[]);
 CREATE OR REPLACE FUNCTION refresh_interactions(p_event_ids uuid[], p_received_from timestamptz DEFAULT '-infinity',
                                                 p_received_to timestamptz DEFAULT 'infinity') RETURNS void
     LANGUAGE plpgsql
-    SET jit = off SET plan_cache_mode = force_custom_plan SET enable_seqscan = on
+    SET jit = off SET plan_cache_mode = force_custom_plan
     AS $$
 DECLARE
     v_app      text;
@@ -112,14 +112,6 @@ DECLARE
     v_found    bigint[];
     v_frontier bigint[];
 BEGIN
-    -- A live batch (tens of events) runs on plans made once per connection: planning the statements below for their
-    -- values was two thirds of their time (1.7 -> 0.85 ms for 6 events). Such a plan is kept however large calls grows
-    -- afterwards, so it is made without sequential scans (every statement here reads calls through an index), not
-    -- from the size calls had when it was made (a new database). A drain's batch (hundreds) is planned for its values.
-    IF cardinality(p_event_ids) <= 100 THEN
-        PERFORM set_config('plan_cache_mode', 'force_generic_plan', true);
-        PERFORM set_config('enable_seqscan', 'off', true);
-    END IF;
     -- one refresh at a time per schema (a projection rebuild refreshes its copy in schema rebuild_calls meanwhile)
     PERFORM pg_advisory_xact_lock(hashtext(current_schema() || '.call_interactions'));
     -- the calls of these events, per app, read by id alone: with app_id in the condition too the planner could
