@@ -84,18 +84,20 @@ public final class Database extends ServiceSupport {
         }
         pool = new HikariDataSource(hikariConfig(url));
         if (migrateInBackground) {
-            migrationRetry = new Thread(this::firstMigration, "database-migrations");
-            migrationRetry.setDaemon(true);
-            migrationRetry.start();
-        } else {
-            firstMigration();
+            startMigrationThread(() -> {
+                if (!firstMigration()) {
+                    retryMigrations();
+                }
+            });
+        } else if (!firstMigration()) {
+            startMigrationThread(this::retryMigrations);
         }
     }
 
     /**
      * Run the migrations on a thread of their own from {@link #start()} on, so that the service loads its routes
-     * meanwhile; {@link #awaitFirstMigration()} waits for them. Set before start; a command that uses the database at
-     * once leaves it off.
+     * meanwhile; {@link #awaitFirstMigration(Duration)} waits for them. Set before start; a command that uses the
+     * database at once leaves it off.
      */
     public void setMigrateInBackground(boolean migrateInBackground) {
         this.migrateInBackground = migrateInBackground;
@@ -112,24 +114,24 @@ public final class Database extends ServiceSupport {
         }
     }
 
-    private void firstMigration() {
+    /** The first attempt; false when the database is not there yet (start anyway: 503s, readiness DOWN). */
+    private boolean firstMigration() {
         try {
             migrate();
+            return true;
         } catch (RuntimeException e) {
-            // the database is not there yet: start anyway (webhooks get 503, readiness is DOWN) and keep trying
             LOG.warn("Database not reachable at start-up ({}); migrations will run as soon as it is",
                     Failures.rootMessage(e));
-            if (migrateInBackground) {
-                firstMigration.countDown();
-                retryMigrations();
-                return;
-            }
-            migrationRetry = new Thread(this::retryMigrations, "database-migrations");
-            migrationRetry.setDaemon(true);
-            migrationRetry.start();
+            return false;
         } finally {
             firstMigration.countDown();
         }
+    }
+
+    private void startMigrationThread(Runnable work) {
+        migrationRetry = new Thread(work, "database-migrations");
+        migrationRetry.setDaemon(true);
+        migrationRetry.start();
     }
 
     /** True once the Flyway migrations have run against the database (readiness depends on it). */

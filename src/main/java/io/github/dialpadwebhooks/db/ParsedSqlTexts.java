@@ -34,7 +34,7 @@ import org.apache.camel.component.sql.SqlHelper;
 public final class ParsedSqlTexts extends DefaultSqlPrepareStatementStrategy {
 
     /** Texts remembered at most, so memory stays bounded even if some SQL text were built per request. */
-    static final int MAX_TEXTS = 1_000;
+    private static final int MAX_TEXTS = 1_000;
 
     // camel-sql's own pattern for a named parameter (DefaultSqlPrepareStatementStrategy.NAME_PATTERN)
     private static final Pattern NAME_PATTERN = Pattern.compile(
