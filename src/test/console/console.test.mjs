@@ -272,8 +272,13 @@ try {
     assert.match(await page.locator('#confirm-text').textContent(), new RegExp(poisonEventId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     await page.click('#confirm-cancel');
     await page.locator('#confirm-dialog').waitFor({state: 'hidden'});
+    // a refresh that finds the same page keeps the rows on screen (a click is never lost to a re-render)
+    await poisonRow.evaluate((row) => { row.keptAcrossRefresh = true; });
+    const loads = Number(await page.locator('#dl-table').getAttribute('data-loads'));
     await page.click('#refresh');
+    await page.waitForFunction((n) => Number(document.getElementById('dl-table').dataset.loads) > n, loads);
     assert.equal(await poisonRow.count(), 1);
+    assert.equal(await poisonRow.evaluate((row) => row.keptAcrossRefresh), true, 'an unchanged row was re-rendered');
   });
 
   await step('replay (confirmed) shows the result and the dead letter leaves the table', async () => {

@@ -128,8 +128,17 @@ function link(url) {
   return el('a', {href: parsed.href, target: '_blank', rel: 'noopener noreferrer', title: url, className: 'url'}, url);
 }
 
-/** The rows of a table body, or one muted row spanning the table when there are none. */
-function fillTable(table, rows, columns, emptyText) {
+/**
+ * The rows of a table body, or one muted row spanning the table when there are none. data: what the rows show, for
+ * the tables the refresh reloads every few seconds; the same data as on screen keeps its rows (replacing a button
+ * between the press and the release of a click would lose the click).
+ */
+function fillTable(table, rows, columns, emptyText, data) {
+  if (data !== undefined) {
+    const shown = JSON.stringify(data);
+    if (shown === table.shownData) return;
+    table.shownData = shown;
+  }
   const body = table.tBodies[0];
   if (rows.length === 0) {
     body.replaceChildren(el('tr', {}, el('td', {colspan: columns, className: 'muted empty'}, emptyText)));
@@ -435,11 +444,21 @@ function deadLetterFilter() {
 async function loadDeadLetters() {
   const dl = state.deadLetters;
   const page = await api('GET', '/dead-letters' + query({...deadLetterFilter(), limit: PAGE_SIZE, offset: dl.offset}));
-  dl.items = page.items;
-  dl.total = Number(page.total);
   const ids = new Set(page.items.map((d) => d.id));
   for (const id of [...dl.selected]) if (!ids.has(id)) dl.selected.delete(id);
-  renderDeadLetters();
+  // the same page as on screen keeps its rows: replacing them under a click (pressed on one button, released on its
+  // replacement) would lose the click, and the refresh runs every few seconds
+  const shown = JSON.stringify([page, dl.offset, [...dl.selected].sort()]);
+  if (shown !== dl.shown) {
+    dl.shown = shown;
+    dl.items = page.items;
+    dl.total = Number(page.total);
+    renderDeadLetters();
+  } else {
+    updateDeadLetterButtons();
+  }
+  // how many loads have ended (the browser test waits on it)
+  $('dl-table').dataset.loads = String(Number($('dl-table').dataset.loads || 0) + 1);
 }
 
 function renderDeadLetters() {
@@ -762,7 +781,7 @@ async function loadJobs() {
     el('td', {}, el('span', {className: 'status job-' + j.status}, j.status)),
     el('td', {className: 'small'}, j.created_by || ''),
     timeCell(j.created_at),
-    timeCell(j.finished_at))), 7, 'No reprocess job yet.');
+    timeCell(j.finished_at))), 7, 'No reprocess job yet.', jobs.slice(0, 10));
   return jobs.some((j) => j.status === 'running');
 }
 
@@ -1044,7 +1063,7 @@ async function loadRebuilds() {
       el('td', {className: 'rebuild-progress'}, running ? rebuildProgress(r) : r ? number(r.done) + ' events' : ''),
       el('td', {}, el('button', {type: 'button', className: 'danger rebuild', disabled: running,
         onclick: () => rebuild(p)}, running ? 'Rebuilding…' : 'Rebuild…')));
-  }), 5, '');
+  }), 5, '', rebuilds);
   fillTable($('rebuilds-table'), rebuilds.map((r) => el('tr', {dataset: {rebuild: r.id, status: r.status}},
     el('td', {className: 'num'}, r.id),
     el('td', {}, r.projection),
@@ -1055,7 +1074,7 @@ async function loadRebuilds() {
     el('td', {className: 'small'}, r.requested_by || ''),
     timeCell(r.started_at),
     timeCell(r.swapped_at),
-    el('td', {className: 'error-cell', title: r.error || ''}, r.error || ''))), 9, 'No rebuild yet.');
+    el('td', {className: 'error-cell', title: r.error || ''}, r.error || ''))), 9, 'No rebuild yet.', rebuilds);
   return rebuilds.some((r) => r.status === 'running');
 }
 
@@ -1110,7 +1129,7 @@ async function loadAudit(more) {
     el('td', {className: 'mono small'}, a.method + ' ' + a.path),
     el('td', {className: 'mono small'}, compact(a.filter)),
     el('td', {className: 'num' + (Number(a.status) >= 400 ? ' bad' : '')}, a.status),
-    el('td', {className: 'mono small'}, compact(a.result)))), 8, 'No operator action yet.');
+    el('td', {className: 'mono small'}, compact(a.result)))), 8, 'No operator action yet.', audit.items);
   $('audit-more').disabled = !audit.more;
 }
 
