@@ -113,6 +113,8 @@ public final class LoadGenerator {
         return Buffer.buffer(body);
     }
 
+    private static final long STARTED = System.nanoTime();
+
     private Future<Void> one() {
         long start = System.nanoTime();
         Buffer body = nextBody();
@@ -123,6 +125,10 @@ public final class LoadGenerator {
                     if (measuring) {
                         if (ar.failed()) {
                             failed.increment();
+                            if (failed.sum() <= 50) {
+                                System.err.printf("request failed at %.3f s (after %.1f ms): %s%n",
+                                        (System.nanoTime() - STARTED) / 1e9, (System.nanoTime() - start) / 1e6, ar.cause());
+                            }
                         } else if (ar.result() / 100 == 2) {
                             ok.increment();
                             record(System.nanoTime() - start);

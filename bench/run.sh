@@ -154,7 +154,7 @@ until curl -sf -o /dev/null "http://127.0.0.1:$MGMT/observe/health/ready"; do sl
 ( while kill -0 $APP_PID 2>/dev/null; do rss_mb $APP_PID; echo; sleep 1; done > "$WORK/rss-e2e.txt" ) &
 CPU_BEFORE=$(cpu_ticks $APP_PID)
 line=$(java -cp target/dialpad-camel-postgres.jar bench/LoadGenerator.java --url "http://127.0.0.1:$PORT/webhooks/dialpad" \
-       --rate 500 --warmup $E2E_WARMUP --seconds "$E2E_SECONDS" --secret $SECRET 2>/dev/null | grep '^rate=')
+       --rate 500 --warmup $E2E_WARMUP --seconds "$E2E_SECONDS" --secret $SECRET 2>"$WORK/load-e2e.err" | grep '^rate=')
 say "e2e load (500/s open loop): $line"
 until [ "$(psql "$BASE_URL/bench_ours" -qAtc "select count(*) from webhook_events where processed_at is null")" = 0 ]; do sleep 0.5; done
 # after the warm-up: received -> projected, and its two parts (stored -> claimed, claimed -> projected); a batch is
