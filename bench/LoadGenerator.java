@@ -141,8 +141,12 @@ public final class LoadGenerator {
     }
 
     private void connect(int connections) {
+        // idle connections leave the pool after 20 s (before the service's 60 s idle timeout closes them); no idle
+        // timeout on the connection itself, which can close a connection just taken from the pool for a request
+        // (vert.x issue 2517: the request then fails with "Connection was closed")
         client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000)
-                .setIdleTimeout(30), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+                .setIdleTimeout(0).setKeepAliveTimeout(20),
+                new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     }
 
     private void closedLoop(int connections, int warmup, int seconds) throws InterruptedException {
