@@ -53,6 +53,8 @@ public final class LoadGenerator {
             + "\"voicemail_recording_id\":null,\"was_recorded\":false}";
 
     private static final String[] PARTS = TEMPLATE.split("%d", -1);
+    /** When the generator started: a failed request is printed with its time since then. */
+    private static final long STARTED = System.nanoTime();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final String HEADER = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
             .getBytes(StandardCharsets.UTF_8));
@@ -112,8 +114,6 @@ public final class LoadGenerator {
         }
         return Buffer.buffer(body);
     }
-
-    private static final long STARTED = System.nanoTime();
 
     private Future<Void> one() {
         long start = System.nanoTime();

@@ -446,61 +446,49 @@ async function loadDeadLetters() {
   const page = await api('GET', '/dead-letters' + query({...deadLetterFilter(), limit: PAGE_SIZE, offset: dl.offset}));
   const ids = new Set(page.items.map((d) => d.id));
   for (const id of [...dl.selected]) if (!ids.has(id)) dl.selected.delete(id);
-  // the same page as on screen keeps its rows: replacing them under a click (pressed on one button, released on its
-  // replacement) would lose the click, and the refresh runs every few seconds
-  const shown = JSON.stringify([page, dl.offset, [...dl.selected].sort()]);
-  if (shown !== dl.shown) {
-    dl.shown = shown;
-    dl.items = page.items;
-    dl.total = Number(page.total);
-    renderDeadLetters();
-  } else {
-    updateDeadLetterButtons();
-  }
+  dl.items = page.items;
+  dl.total = Number(page.total);
+  renderDeadLetters();
   // how many loads have ended (the browser test waits on it)
   $('dl-table').dataset.loads = String(Number($('dl-table').dataset.loads || 0) + 1);
 }
 
 function renderDeadLetters() {
   const dl = state.deadLetters;
-  const body = $('dl-table').tBodies[0];
-  if (dl.items.length === 0) {
-    body.replaceChildren(el('tr', {}, el('td', {colspan: 8, className: 'muted empty'},
-      'No dead letters match this filter.')));
-  } else {
-    body.replaceChildren(...dl.items.map((d) => el('tr', {
-      dataset: {id: d.id, event: d.dialpad_event_id},
-      className: d.replayed_at ? 'replayed' : '',
-      tabindex: 0,
-      title: 'open (Enter)',
-      onclick: (event) => {
-        if (event.target.closest('button, input')) return;
-        showDeadLetter(d.id);
-      },
-      onkeydown: (event) => {
-        if (event.key === 'Enter' && event.target === event.currentTarget) showDeadLetter(d.id);
-      },
+  // the rows depend on the page, and on the selection (the checkboxes): a refresh that finds both unchanged keeps them
+  fillTable($('dl-table'), dl.items.map((d) => el('tr', {
+    dataset: {id: d.id, event: d.dialpad_event_id},
+    className: d.replayed_at ? 'replayed' : '',
+    tabindex: 0,
+    title: 'open (Enter)',
+    onclick: (event) => {
+      if (event.target.closest('button, input')) return;
+      showDeadLetter(d.id);
     },
-    el('td', {}, el('input', {type: 'checkbox', 'aria-label': 'select', checked: dl.selected.has(d.id),
-      disabled: !!d.replayed_at,
-      onchange: (event) => {
-        if (event.target.checked) dl.selected.add(d.id); else dl.selected.delete(d.id);
-        updateDeadLetterButtons();
-      }})),
-    timeCell(d.failed_at),
-    el('td', {}, d.event_type),
-    el('td', {}, d.app_id),
-    el('td', {className: 'mono'}, d.dialpad_event_id),
-    el('td', {className: 'error-cell', title: d.error_message || ''},
-      el('strong', {}, d.error_class || ''), ' ', d.error_message || ''),
-    el('td', {className: 'num'}, d.attempts),
-    el('td', {}, d.discarded_at
-      ? el('span', {className: 'muted', title: d.discarded_at}, 'discarded ' + time(d.discarded_at),
-        el('div', {className: 'small reason'}, d.discard_reason || ''))
-      : d.replayed_at
-        ? el('span', {className: 'muted', title: d.replayed_at}, 'replayed ' + time(d.replayed_at))
-        : el('button', {type: 'button', className: 'replay-one', onclick: () => replayOne(d)}, 'Replay')))));
-  }
+    onkeydown: (event) => {
+      if (event.key === 'Enter' && event.target === event.currentTarget) showDeadLetter(d.id);
+    },
+  },
+  el('td', {}, el('input', {type: 'checkbox', 'aria-label': 'select', checked: dl.selected.has(d.id),
+    disabled: !!d.replayed_at,
+    onchange: (event) => {
+      if (event.target.checked) dl.selected.add(d.id); else dl.selected.delete(d.id);
+      updateDeadLetterButtons();
+    }})),
+  timeCell(d.failed_at),
+  el('td', {}, d.event_type),
+  el('td', {}, d.app_id),
+  el('td', {className: 'mono'}, d.dialpad_event_id),
+  el('td', {className: 'error-cell', title: d.error_message || ''},
+    el('strong', {}, d.error_class || ''), ' ', d.error_message || ''),
+  el('td', {className: 'num'}, d.attempts),
+  el('td', {}, d.discarded_at
+    ? el('span', {className: 'muted', title: d.discarded_at}, 'discarded ' + time(d.discarded_at),
+      el('div', {className: 'small reason'}, d.discard_reason || ''))
+    : d.replayed_at
+      ? el('span', {className: 'muted', title: d.replayed_at}, 'replayed ' + time(d.replayed_at))
+      : el('button', {type: 'button', className: 'replay-one', onclick: () => replayOne(d)}, 'Replay')))),
+    8, 'No dead letters match this filter.', [dl.items, dl.offset, [...dl.selected].sort()]);
   const from = dl.total === 0 ? 0 : dl.offset + 1;
   $('dl-count').textContent = number(dl.total) + ' matching';
   $('dl-page').textContent = from + '–' + (dl.offset + dl.items.length) + ' of ' + number(dl.total);
